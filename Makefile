@@ -1,0 +1,42 @@
+# Everything installs into .venv from nothing: a fresh machine needs only python3 (>= 3.11) and pip.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint format bench golden clean
+
+$(STAMP): pyproject.toml Makefile
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	# camel-tools 1.6.0 declares torch and transformers (~6 GB) as dependencies, but the
+	# camel_tools.utils modules we use need only six and emoji (installed by the test extra).
+	$(BIN)/python -m pip install --quiet --no-deps camel-tools==1.6.0
+	touch $(STAMP)
+
+# Normalize the bundled samples with the default preset into build/samples/ and show what changed.
+run: $(STAMP)
+	$(BIN)/arabic-norm --stats --output-dir build/samples samples/*.txt
+	@echo "normalized copies are in build/samples/"
+
+test: $(STAMP) lint
+	$(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run_all.py
+
+# Regenerate samples/expected/ after a deliberate behaviour change (review the diff!).
+golden: $(STAMP)
+	$(BIN)/python tests/make_golden.py
+
+clean:
+	rm -rf $(VENV) build .pytest_cache .hypothesis

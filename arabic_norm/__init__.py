@@ -1,0 +1,7 @@
+"""arabic-norm: composable, fast, lossless Arabic text normalization."""
+
+from .pipeline import ChainError, Pipeline, normalize
+from .stream import UndecodableInput
+
+__version__ = "0.1.0"
+__all__ = ["ChainError", "Pipeline", "UndecodableInput", "normalize", "__version__"]

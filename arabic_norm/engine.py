@@ -1,0 +1,87 @@
+"""The fast executor for a compiled code point map.
+
+A `CompiledMap` applies one map (code point -> replacement, '' deletes) to text. Three paths, chosen
+per block, all giving the same result as `str.translate`:
+
+- nothing to do: the text contains no ASCII key and is pure ASCII -> returned as is;
+- small text, a map with keys outside the BMP, or text containing a key that expands to several
+  characters: `str.translate` (numpy would not pay for itself, or cannot express it);
+- otherwise a numpy lookup table over the UTF-16 code units: one gather, one compaction for
+  deletions. The table is 128 KiB; numpy is imported only the first time this path runs.
+
+`benchmarks/bench_engine.py` measures these paths against each other.
+"""
+
+from __future__ import annotations
+
+import codecs
+from collections.abc import Mapping
+
+# Below this many characters str.translate wins (and numpy need not be imported at all).
+NUMPY_MIN_CHARS = 1 << 15
+# Deleted code units are marked with this value, then compacted away. U+FFFF is a noncharacter;
+# a block that really contains it takes the str.translate path.
+_DELETED = 0xFFFF
+
+
+class CompiledMap:
+    """One composed code point map, ready to run."""
+
+    def __init__(self, mapping: Mapping[int, str]):
+        # Drop identities: they change nothing and would defeat the "nothing to do" checks.
+        self.mapping = {k: v for k, v in mapping.items() if v != chr(k)}
+        self._translate_table = dict(self.mapping)
+        # Keys the lookup table cannot express: expansions (one character to several) and
+        # characters outside the BMP. A block containing one takes the str.translate path.
+        self._wide = [k for k, v in self.mapping.items() if len(v) > 1 or (v and ord(v) > 0xFFFF)]
+        self._astral = any(k > 0xFFFF for k in self.mapping)
+        self._deletes = "" in self.mapping.values()
+        self._touches_ascii = any(k < 0x80 for k in self.mapping)
+        self._lut = self._wide_mask = None  # built on first numpy use
+
+    def __bool__(self) -> bool:
+        return bool(self.mapping)
+
+    def run(self, text: str) -> str:
+        """Apply the map. Returns `text` itself (same object) when nothing changes."""
+        if not self.mapping or (not self._touches_ascii and text.isascii()):
+            return text
+        if len(text) < NUMPY_MIN_CHARS or self._astral or (self._deletes and chr(_DELETED) in text):
+            return self._run_translate(text)
+        return self._run_numpy(text)
+
+    def _run_translate(self, text: str) -> str:
+        new = text.translate(self._translate_table)
+        return text if new == text else new
+
+    def count(self, text: str) -> int:
+        """How many characters of `text` this map changes (for --stats)."""
+        return sum(text.count(chr(k)) for k in self.mapping)
+
+    def _run_numpy(self, text: str) -> str:
+        import numpy as np
+
+        if self._lut is None:
+            lut = np.arange(0x10000, dtype=np.uint16)
+            for k, v in self.mapping.items():
+                lut[k] = ord(v) if v else _DELETED
+            self._lut = lut
+            self._wide_mask = np.zeros(0x10000, dtype=bool)
+            self._wide_mask[self._wide] = True
+        units = np.frombuffer(text.encode("utf-16-le"), dtype=np.uint16)
+        if self._wide and np.take(self._wide_mask, units).any():
+            return self._run_translate(text)
+        out = np.take(self._lut, units)
+        kept = out != _DELETED
+        if kept.all():
+            if np.array_equal(out, units):
+                return text
+        else:
+            out = np.compress(kept, out)  # several times faster than out[kept]
+        return codecs.utf_16_le_decode(memoryview(out))[0]
+
+    def __getstate__(self):
+        return {"mapping": self.mapping}
+
+    def __setstate__(self, state):
+        self.__init__(state["mapping"])

@@ -1,0 +1,296 @@
+"""Parse a chain of steps, compile it into as few passes as possible, run it on str or bytes.
+
+    >>> p = Pipeline.parse("diacritics --keep shadda tatweel alef ya quotes")
+    >>> p("السَّلَامُ")
+    'السّلام'
+
+A chain is immutable and pickles as its specification only (worker processes recompile it).
+Compilation: every step builds its operations; adjacent code point maps are composed into one
+`CompiledMap`; context rules stay passes of their own, in order.
+"""
+
+from __future__ import annotations
+
+import difflib
+import io
+import shlex
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+
+from .engine import CompiledMap
+from .presets import PRESETS
+from .steps import STEPS, CharMap, Option, Step
+from .stream import BLOCK_SIZE, BOM, decode_error, iter_blocks
+
+
+class ChainError(ValueError):
+    """A chain that cannot be parsed: unknown step or option, bad value."""
+
+
+def closest(word: str, candidates: Iterable[str]) -> str:
+    """' (did you mean X?)' for the closest candidate, or ''."""
+    match = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.5)
+    return f" (did you mean {match[0]!r}?)" if match else ""
+
+
+@dataclass(frozen=True)
+class StepSpec:
+    """One step of a chain with its option values (defaults filled in)."""
+
+    name: str
+    options: tuple[tuple[str, object], ...] = ()
+
+    @property
+    def step(self) -> Step:
+        return STEPS[self.name]
+
+    def operations(self):
+        return self.step.build(**dict(self.options))
+
+    def __str__(self) -> str:
+        words = [self.name]
+        defaults = self.step.defaults()
+        for option in self.step.options:
+            value = dict(self.options)[option.name]
+            if value == defaults[option.name]:
+                continue
+            if option.kind == "flag":
+                words.append(option.flag)
+            elif option.kind == "multi":
+                words += [option.flag, ",".join(value)]
+            else:
+                words += [option.flag, str(value)]
+        return " ".join(words)
+
+
+def convert(step: Step, option: Option, raw: str, previous: object) -> object:
+    """Check and convert one option value given on the command line."""
+    where = f"{step.name} {option.flag}"
+    if option.kind == "int":
+        try:
+            value = int(raw)
+        except ValueError:
+            raise ChainError(f"{where}: expected a whole number, got {raw!r}") from None
+        if value < 1:
+            raise ChainError(f"{where}: must be at least 1, got {value}")
+        return value
+    values = [v for v in raw.split(",") if v] if option.kind == "multi" else [raw]
+    for v in values:
+        if v not in option.choices:
+            raise ChainError(f"{where}: invalid value {v!r}{closest(v, option.choices)}; choose from {', '.join(option.choices)}")
+    if option.kind == "multi":
+        return tuple(sorted(set(previous or ()) | set(values), key=option.choices.index))
+    return values[0]
+
+
+def make_spec(step: Step, values: dict[str, object]) -> StepSpec:
+    unknown = set(values) - {o.name for o in step.options}
+    if unknown:
+        raise ChainError(f"{step.name}: unknown option(s) {', '.join(sorted(unknown))}")
+    merged = {**step.defaults(), **values}
+    for option in step.options:
+        if option.kind == "multi":
+            merged[option.name] = tuple(merged[option.name] or ())
+    return StepSpec(step.name, tuple((o.name, merged[o.name]) for o in step.options))
+
+
+def parse_chain(tokens: Sequence[str]) -> list[StepSpec]:
+    """Parse `step [--option [value]]... step ...` into specs, failing with the closest names."""
+    specs: list[StepSpec] = []
+    step: Step | None = None
+    values: dict[str, object] = {}
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        i += 1
+        if not token.startswith("-"):
+            if token not in STEPS:
+                raise ChainError(f"unknown step {token!r}{closest(token, STEPS)}")
+            if step:
+                specs.append(make_spec(step, values))
+            step, values = STEPS[token], {}
+            continue
+        if step is None:
+            raise ChainError(f"option {token!r} given before any step")
+        flag, _, inline = token.partition("=")
+        options = {o.flag: o for o in step.options}
+        option = options.get(flag)
+        if option is None:
+            raise ChainError(f"{step.name}: unknown option {flag!r}{closest(flag, options)}")
+        if option.kind == "flag":
+            if inline:
+                raise ChainError(f"{step.name} {flag} takes no value")
+            values[option.name] = True
+            continue
+        if not inline:
+            if i >= len(tokens):
+                raise ChainError(f"{step.name} {flag} needs a value")
+            inline = tokens[i]
+            i += 1
+        values[option.name] = convert(step, option, inline, values.get(option.name))
+    if step:
+        specs.append(make_spec(step, values))
+    return specs
+
+
+def compose(first: dict[int, str], then: dict[int, str]) -> dict[int, str]:
+    """The map equal to applying `first`, then `then`, in one pass."""
+    out = {k: "".join(then.get(ord(c), c) for c in v) for k, v in first.items()}
+    for k, v in then.items():
+        out.setdefault(k, v)
+    return out
+
+
+def compile_operations(operations) -> list:
+    """Merge adjacent CharMaps; return passes: CompiledMap or rule objects, in order."""
+    passes: list = []
+    pending: dict[int, str] | None = None
+    for op in operations:
+        if isinstance(op, CharMap):
+            pending = dict(op.mapping) if pending is None else compose(pending, dict(op.mapping))
+            continue
+        if pending is not None:
+            passes.append(CompiledMap(pending))
+            pending = None
+        passes.append(op)
+    if pending is not None:
+        passes.append(CompiledMap(pending))
+    return [p for p in passes if not isinstance(p, CompiledMap) or p]
+
+
+def run_passes(passes, text: str) -> str:
+    for p in passes:
+        text = p.run(text) if isinstance(p, CompiledMap) else p.run(text)[0]
+    return text
+
+
+class Pipeline:
+    """An immutable chain of steps, compiled on first use."""
+
+    __slots__ = ("specs", "__dict__")
+
+    def __init__(self, specs: Iterable[StepSpec] = ()):
+        self.specs = tuple(specs)
+
+    # --- construction ---------------------------------------------------------------------------
+    @classmethod
+    def parse(cls, chain: str | Sequence[str]) -> Pipeline:
+        """Build from chain syntax, a string (`"diacritics --keep shadda alef"`) or its tokens."""
+        tokens = shlex.split(chain) if isinstance(chain, str) else list(chain)
+        return cls(parse_chain(tokens))
+
+    @classmethod
+    def preset(cls, name: str) -> Pipeline:
+        if name not in PRESETS:
+            raise ChainError(f"unknown preset {name!r}{closest(name, PRESETS)}")
+        return cls.parse(PRESETS[name].chain)
+
+    def __add__(self, other: Pipeline) -> Pipeline:
+        return Pipeline(self.specs + other.specs)
+
+    def __reduce__(self):
+        return (Pipeline, (self.specs,))
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Pipeline) and self.specs == other.specs
+
+    def __hash__(self) -> int:
+        return hash(self.specs)
+
+    def __repr__(self) -> str:
+        return f"Pipeline.parse({self.chain!r})"
+
+    @property
+    def chain(self) -> str:
+        """The chain in the syntax `parse` accepts (options at their defaults omitted)."""
+        return " ".join(str(s) for s in self.specs)
+
+    @cached_property
+    def passes(self) -> list:
+        return compile_operations(op for spec in self.specs for op in spec.operations())
+
+    # --- running --------------------------------------------------------------------------------
+    def __call__(self, text: str) -> str:
+        """Normalize a string. A leading BOM is kept as it is."""
+        if text.startswith("\ufeff"):
+            return "\ufeff" + run_passes(self.passes, text[1:])
+        return run_passes(self.passes, text)
+
+    normalize = __call__
+
+    def normalize_batch(self, texts: Iterable[str]) -> list[str]:
+        """Normalize many strings (e.g. a pandas column); same result as mapping `self` over them."""
+        return [self(t) for t in texts]
+
+    def normalize_bytes(self, data: bytes, errors: str = "strict") -> bytes:
+        """Normalize UTF-8 bytes. Everything the steps do not touch is preserved byte for byte.
+
+        errors="strict" raises `UndecodableInput` (line and byte offset) on bytes that are not UTF-8;
+        errors="surrogateescape" passes them through unchanged.
+        """
+        return b"".join(self.iter_normalized(io.BytesIO(data).read, errors=errors))
+
+    def iter_normalized(self, read, errors: str = "strict", block_size: int = BLOCK_SIZE):
+        """Stream: normalize what `read(n)` returns, yielding output blocks (constant memory)."""
+        offset = lines = 0
+        first = True
+        for block in iter_blocks(read, block_size):
+            if first and block.startswith(BOM):
+                yield BOM
+                block, offset = block[3:], 3
+            first = False
+            yield self.normalize_block(block, errors, offset, lines)
+            offset += len(block)
+            lines += block.count(b"\n")
+
+    def normalize_block(self, block: bytes, errors: str = "strict", offset: int = 0, lines: int = 0) -> bytes:
+        """Normalize one block cut by `iter_blocks` (no leading BOM handling)."""
+        try:
+            text = block.decode("utf-8", errors)
+        except UnicodeDecodeError as e:
+            raise decode_error(e, block, offset, lines) from None
+        new = run_passes(self.passes, text)
+        return block if new is text else new.encode("utf-8", errors)
+
+    # --- describing -----------------------------------------------------------------------------
+    def explain(self, sample: str | None = None) -> str:
+        """The resolved chain, what each step does, how it compiles, and (optionally) what each
+        step changes in `sample`."""
+        lines = [f"chain: {self.chain or '(empty)'}"]
+        text = sample
+        for i, spec in enumerate(self.specs, 1):
+            lines.append(f"{i}. {spec}: {spec.step.summary}")
+            if text is not None:
+                new = Pipeline([spec])(text)
+                lines.append(f"     {text!r} -> {new!r}" if new != text else "     (no change)")
+                text = new
+        lines.append(f"compiled into {len(self.passes)} pass(es):")
+        for p in self.passes:
+            if isinstance(p, CompiledMap):
+                lines.append(f"  - code point map over {len(p.mapping)} characters")
+            else:
+                lines.append(f"  - rule {p.name}")
+        return "\n".join(lines)
+
+    def step_counts(self, text: str) -> tuple[str, list[tuple[str, int]]]:
+        """Run step by step, counting characters changed by each: (result, [(step, count)])."""
+        counts = []
+        for spec in self.specs:
+            changed = 0
+            for op in spec.operations():
+                if isinstance(op, CharMap):
+                    compiled = CompiledMap(op.mapping)
+                    changed += compiled.count(text)
+                    text = compiled.run(text)
+                else:
+                    text, n = op.run(text)
+                    changed += n
+            counts.append((spec.name, changed))
+        return text, counts
+
+
+def normalize(text: str, preset: str = "default", steps: str | None = None) -> str:
+    """Normalize `text` with a preset, or with a chain given as `steps`."""
+    pipeline = Pipeline.parse(steps) if steps else Pipeline.preset(preset)
+    return pipeline(text)

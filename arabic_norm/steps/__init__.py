@@ -1,0 +1,39 @@
+"""The registry of steps: the one list `--list-steps`, the CLI and the docs are generated from."""
+
+from __future__ import annotations
+
+from .base import CharMap, FormRule, Operation, Option, Rule, Step
+from .letters import ALEF, ELONGATION, HAMZA, PERSIAN, TEH_MARBUTA, YA
+from .marks import DIACRITICS, TATWEEL
+from .spacing import INVISIBLE, WHITESPACE
+from .typography import DIGITS, LIGATURES, PUNCTUATION, QUOTES, UNICODE
+
+STEPS: dict[str, Step] = {
+    step.name: step
+    for step in (
+        DIACRITICS,
+        TATWEEL,
+        ALEF,
+        YA,
+        QUOTES,
+        TEH_MARBUTA,
+        HAMZA,
+        PERSIAN,
+        LIGATURES,
+        DIGITS,
+        PUNCTUATION,
+        INVISIBLE,
+        WHITESPACE,
+        ELONGATION,
+        UNICODE,
+    )
+}
+
+
+def register(step: Step) -> Step:
+    """Add a step to the registry (used by optional modules such as the camel-tools steps)."""
+    STEPS[step.name] = step
+    return step
+
+
+__all__ = ["STEPS", "CharMap", "FormRule", "Operation", "Option", "Rule", "Step", "register"]

@@ -1,0 +1,116 @@
+"""The vocabulary steps are written in: options, code point maps and context rules.
+
+A step is data: a name, a help text, its options, and a `build` function that turns chosen option
+values into a tuple of operations. An operation is either a `CharMap` (context-free, code point ->
+replacement) or a `Rule` (needs its neighbours). The pipeline compiler merges adjacent CharMaps;
+rules run as passes of their own.
+
+Every rule is line-local: it never looks across a line break, and it treats the edges of the text
+it is given like whitespace. That is what lets the streaming layer cut input into blocks (at line
+ends, or before a space inside a very long line) and still produce byte-identical output.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Option:
+    """One option of a step, as the CLI and `Pipeline.parse` see it.
+
+    kind: "flag" (boolean switch), "choice" (one of `choices`), "multi" (zero or more of `choices`,
+    repeatable or comma-separated) or "int".
+    """
+
+    name: str
+    help: str
+    kind: str = "choice"
+    choices: tuple[str, ...] = ()
+    default: object = None
+
+    @property
+    def flag(self) -> str:
+        return "--" + self.name.replace("_", "-")
+
+
+@dataclass(frozen=True)
+class CharMap:
+    """Context-free map: code point -> replacement string ('' deletes the character)."""
+
+    mapping: Mapping[int, str]
+
+
+@dataclass(frozen=True, eq=False)
+class Rule:
+    """A context rule: a regular expression substitution confined to one line.
+
+    `triggers` lists characters at least one of which must occur for the rule to match anything;
+    text containing none of them skips the (slower) regex pass. Empty means always run.
+    """
+
+    name: str
+    pattern: re.Pattern
+    repl: str | Callable[[re.Match], str]
+    triggers: str = ""
+
+    def run(self, text: str) -> tuple[str, int]:
+        """Return the new text and the number of substitutions made."""
+        if self.triggers and not any(c in text for c in self.triggers):
+            return text, 0
+        new, count = self.pattern.subn(self.repl, text)
+        return (new, count) if count else (text, 0)
+
+
+@dataclass(frozen=True, eq=False)
+class FormRule:
+    """Unicode normalization (NFC, NFKC, NFD, NFKD) as a pass of its own."""
+
+    name: str
+    form: str
+
+    def run(self, text: str) -> tuple[str, int]:
+        if unicodedata.is_normalized(self.form, text):
+            return text, 0
+        new = unicodedata.normalize(self.form, text)
+        return new, sum(1 for a, b in zip(new, text, strict=False) if a != b) + abs(len(new) - len(text))
+
+
+Operation = CharMap | Rule | FormRule
+
+
+@dataclass(frozen=True)
+class Step:
+    """A named, documented transformation. `build(**options)` returns its operations."""
+
+    name: str
+    summary: str
+    help: str
+    build: Callable[..., tuple[Operation, ...]]
+    options: tuple[Option, ...] = ()
+    extra: str | None = field(default=None)  # optional dependency group it needs, e.g. "camel"
+
+    def defaults(self) -> dict[str, object]:
+        return {o.name: (() if o.kind == "multi" else o.default) if o.default is None else o.default for o in self.options}
+
+
+def delete(*codepoint_sets: tuple[int, ...]) -> dict[int, str]:
+    """A map that deletes every code point in the given sets."""
+    return {cp: "" for cps in codepoint_sets for cp in cps}
+
+
+def to(replacement: str, *codepoint_sets: tuple[int, ...] | int) -> dict[int, str]:
+    """A map sending every code point in the given sets (or single code points) to `replacement`."""
+    out: dict[int, str] = {}
+    for cps in codepoint_sets:
+        for cp in (cps,) if isinstance(cps, int) else cps:
+            out[cp] = replacement
+    return out
+
+
+def char_class(codepoints) -> str:
+    """A regex character class body for a set of code points."""
+    return "".join(re.escape(chr(cp)) for cp in sorted(codepoints))

@@ -1,0 +1,141 @@
+"""Steps that unify letter variants: alef, ya, teh marbuta, hamza carriers, Persian letters, and
+letters repeated for emphasis."""
+
+from __future__ import annotations
+
+import re
+
+from .. import chars as C
+from .base import CharMap, Option, Rule, Step, char_class, to
+
+_LETTER = f"[{char_class(C.ARABIC_LETTERS)}]"
+_MARKS = f"[{char_class(C.HARAKAT + C.DAGGER_ALEF)}]"
+# A letter ends a word when neither another letter (optionally behind marks) follows it.
+_WORD_FINAL = f"(?<=[{char_class(C.ARABIC_LETTERS + C.HARAKAT)}])(?={_MARKS}*(?!{_MARKS}|{_LETTER}))"
+
+
+def word_final(letter: int, replacement: str, name: str) -> Rule:
+    """A rule turning `letter` into `replacement` at the end of a word of two or more letters."""
+    pattern = re.compile(re.escape(chr(letter)) + _WORD_FINAL)
+    return Rule(name, pattern, replacement, triggers=chr(letter))
+
+
+def build_alef(keep_madda=False, keep_wasla=False):
+    variants = [cp for cp in C.ALEF_VARIANTS]
+    if keep_madda:
+        variants.remove(C.ALEF_MADDA)
+    if keep_wasla:
+        variants.remove(C.ALEF_WASLA)
+    return (CharMap(to(chr(C.ALEF), tuple(variants))),)
+
+
+ALEF = Step(
+    name="alef",
+    summary="alef variants أ إ آ ٱ ٲ ٳ ٵ -> ا",
+    help=(
+        "Writes alef with hamza above or below, with madda, alef wasla and the rare wavy- and "
+        "high-hamza alefs (ٲ ٳ ٵ) as bare alef ا. A decomposed alef + U+0654 is left as it is "
+        "(lossless); put diacritics or unicode before alef to compose it first. Alef wasla is normalized by default as "
+        "camel-tools does (Lucene keeps it); --keep-wasla and --keep-madda keep those two."
+    ),
+    build=build_alef,
+    options=(
+        Option("keep_madda", "keep alef with madda آ", "flag", default=False),
+        Option("keep_wasla", "keep alef wasla ٱ", "flag", default=False),
+    ),
+)
+
+
+def build_ya(to="yeh"):
+    if to == "maksura":
+        return (word_final(C.YEH, chr(C.ALEF_MAKSURA), "final-yeh-to-maksura"),)
+    return (CharMap({C.ALEF_MAKSURA: chr(C.YEH)}),)
+
+
+YA = Step(
+    name="ya",
+    summary="alef maksura ى -> ya ي",
+    help=(
+        "Writes alef maksura ى as ya ي, as camel-tools, pyarabic and Lucene do for search (على -> "
+        "علي). --to maksura goes the other way, Egyptian-style: a word-final ي becomes ى (في -> فى); "
+        "ي inside a word is left alone."
+    ),
+    build=build_ya,
+    options=(Option("to", "target letter", "choice", ("yeh", "maksura"), "yeh"),),
+)
+
+
+TEH_MARBUTA = Step(
+    name="teh-marbuta",
+    summary="teh marbuta ة -> heh ه",
+    help="Writes teh marbuta ة as heh ه (فاطمة -> فاطمه), as camel-tools and Lucene do for search.",
+    build=lambda: (CharMap({C.TEH_MARBUTA: chr(C.HEH)}),),
+)
+
+
+def build_hamza(to="letter"):
+    target = {"letter": (chr(C.WAW), chr(C.YEH)), "hamza": (chr(C.HAMZA), chr(C.HAMZA))}[to]
+    return (CharMap({C.WAW_HAMZA: target[0], C.YEH_HAMZA: target[1]}))
+
+
+HAMZA = Step(
+    name="hamza",
+    summary="hamza on a carrier ؤ ئ -> و ي",
+    help=(
+        "Drops the hamza from its waw and yeh carriers: ؤ -> و, ئ -> ي (سؤال -> سوال). "
+        "--to hamza keeps the hamza and drops the carrier instead (ؤ ئ -> ء), as pyarabic's "
+        "normalize_hamza does. Alef carriers belong to the alef step."
+    ),
+    build=build_hamza,
+    options=(Option("to", "keep the carrier letter or the hamza", "choice", ("letter", "hamza"), "letter"),),
+)
+
+
+def build_persian(final_yeh="yeh"):
+    letters = {
+        C.KEHEH: chr(C.ARABIC_KAF),
+        C.FARSI_YEH: chr(C.YEH),
+        C.YEH_BARREE: chr(C.YEH),
+        0x06D3: chr(C.YEH_HAMZA),  # ۓ yeh barree with hamza -> ئ
+        0x06C2: chr(C.HEH),  # ۂ heh goal with hamza -> ه
+        C.TEH_MARBUTA_GOAL: chr(C.TEH_MARBUTA),
+        **to(chr(C.HEH), C.PERSIAN_HEHS),
+    }
+    ops = []
+    if final_yeh == "maksura":
+        # Context matters here (camel-tools issue #117): only a word-final ی is a maksura.
+        ops.append(word_final(C.FARSI_YEH, chr(C.ALEF_MAKSURA), "final-farsi-yeh-to-maksura"))
+    ops.append(CharMap(letters))
+    return tuple(ops)
+
+
+PERSIAN = Step(
+    name="persian",
+    summary="Persian/Urdu letters ک ی ے ۀ ہ ھ ە ۃ -> Arabic ك ي ي ه ه ه ه ة",
+    help=(
+        "Writes Persian and Urdu letter forms with their Arabic counterparts: keheh ک -> ك, farsi "
+        "yeh ی -> ي, yeh barree ے -> ي, heh forms ۀ ہ ھ ە ۂ -> ه, ۃ -> ة, ۓ -> ئ. Farsi yeh has no "
+        "dots in any position, so it is ambiguous between ي and ى; with --final-yeh maksura a "
+        "word-final ی becomes ى and others ي (the context camel-tools issue #117 asks for)."
+    ),
+    build=build_persian,
+    options=(Option("final_yeh", "what a word-final farsi yeh becomes", "choice", ("yeh", "maksura"), "yeh"),),
+)
+
+
+def build_elongation(max=2):
+    pattern = re.compile(f"({_LETTER})\\1{{{int(max)},}}")
+    return (Rule("elongation", pattern, r"\1"),)
+
+
+ELONGATION = Step(
+    name="elongation",
+    summary="letters repeated for emphasis: جمييييل -> جميل",
+    help=(
+        "Collapses a run of more than --max (default 2) identical Arabic letters into one letter "
+        "(جمييييل -> جميل, ههههه -> ه). Standard Arabic spelling never repeats a letter three "
+        "times (doubling is written with shadda), so runs of two are kept by default."
+    ),
+    build=build_elongation,
+    options=(Option("max", "longest run left alone", "int", default=2),),
+)

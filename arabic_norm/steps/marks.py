@@ -1,0 +1,110 @@
+"""Steps that remove marks drawn above or below letters: diacritics (tashkeel) and tatweel."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cache
+
+from .. import chars as C
+from .base import CharMap, Option, Rule, Step, char_class, delete
+
+# Letters a combining maddah / hamza can compose with (Unicode canonical compositions).
+_COMPOSE_BASES = (C.ALEF, C.WAW, C.YEH, C.AE, C.HEH_GOAL, C.YEH_BARREE)
+
+
+@cache
+def _compositions() -> dict[str, str]:
+    """base + combining mark -> precomposed letter, taken from Unicode itself (e.g. ا + ◌ٔ -> أ)."""
+    table = {}
+    for base in _COMPOSE_BASES:
+        for mark in C.COMBINING_HAMZA:
+            pair = chr(base) + chr(mark)
+            composed = unicodedata.normalize("NFC", pair)
+            if len(composed) == 1:
+                table[pair] = composed
+    return table
+
+
+def _compose(match: re.Match) -> str:
+    base, between, mark = match.groups()
+    composed = _compositions().get(base + mark)
+    return composed + between if composed else match.group(0)
+
+
+def compose_hamza(between: tuple[int, ...]) -> Rule:
+    """Decomposed hamza and madda (ا + U+0654) -> the precomposed letter (أ), as NFC does.
+
+    `between` are the marks that may stand between the letter and the hamza: the harakat (NFC
+    composes across them too) and whatever else the step is about to delete anyway, so that no
+    hamza is left stranded once those marks are gone.
+    """
+    pattern = re.compile(
+        f"([{char_class(_COMPOSE_BASES)}])([{char_class(between)}]*)([{char_class(C.COMBINING_HAMZA)}])"
+    )
+    return Rule("compose-hamza", pattern, _compose, triggers="".join(map(chr, C.COMBINING_HAMZA)))
+
+
+# --- diacritics --------------------------------------------------------------------------------
+KEEP_CLASSES = {
+    "tanwin": C.TANWIN,
+    "vowels": C.SHORT_VOWELS,
+    "shadda": C.SHADDA,
+    "sukun": C.SUKUN,
+    "extended": C.EXTENDED_MARKS,
+}
+
+# Dagger alef after alef maksura (عَلَىٰ) is pronounced through the maksura: it is dropped, not
+# turned into a second alef.
+_DAGGER_AFTER_MAKSURA = re.compile(f"(\u0649[{char_class(C.HARAKAT)}]*)?\u0670")
+
+
+def _dagger_to_alef(match: re.Match) -> str:
+    return match.group(1) if match.group(1) is not None else chr(C.ALEF)
+
+
+DAGGER_TO_ALEF = Rule("dagger-alef", _DAGGER_AFTER_MAKSURA, _dagger_to_alef, triggers="\u0670")
+
+
+def build_diacritics(keep=(), dagger_alef="remove", no_quranic=False):
+    removed = [cps for name, cps in KEEP_CLASSES.items() if name not in keep]
+    if not no_quranic:
+        removed.append(C.QURANIC_MARKS)
+    ops = [compose_hamza(tuple(sorted(set(C.HARAKAT + C.DAGGER_ALEF).union(*removed))))]
+    if dagger_alef == "alef":
+        ops.append(DAGGER_TO_ALEF)
+    elif dagger_alef == "remove":
+        removed.append(C.DAGGER_ALEF)
+    ops.append(CharMap(delete(*removed)))
+    return tuple(ops)
+
+
+DIACRITICS = Step(
+    name="diacritics",
+    summary="remove tashkeel: harakat, tanwin, shadda, sukun, dagger alef, Quranic marks",
+    help=(
+        "Removes harakat and tanwin (U+064B-U+0652), the extended marks U+0656-U+065F, the "
+        "superscript (dagger) alef U+0670 and the Quranic annotation marks (U+0610-U+061A, "
+        "U+06D6-U+06DC, U+06DF-U+06E8, U+06EA-U+06ED, U+08D3-U+08E1, U+08E3-U+08FF). "
+        "Decomposed hamza and madda (U+0653-U+0655 after ا و ي ە ہ ے) are first composed into the "
+        "precomposed letter, as NFC does (ا + ◌ٔ -> أ), so the hamza is never silently lost; "
+        "pyarabic and camel-tools strip them instead. A combining hamza that composes with nothing "
+        "is kept. Dagger alef is removed by default (as camel-tools and pyarabic do); "
+        "--dagger-alef alef writes it as a full alef (ٱلسَّمَٰوَٰتِ -> السماوات with alef), except "
+        "after alef maksura (عَلَىٰ -> على), and --dagger-alef keep leaves it."
+    ),
+    build=build_diacritics,
+    options=(
+        Option("keep", "classes of marks to keep (repeatable or comma-separated)", "multi", tuple(KEEP_CLASSES)),
+        Option("dagger_alef", "what to do with the superscript alef U+0670", "choice", ("remove", "alef", "keep"), "remove"),
+        Option("no_quranic", "keep the Quranic annotation marks", "flag", default=False),
+    ),
+)
+
+
+TATWEEL = Step(
+    name="tatweel",
+    summary="remove tatweel (kashida) U+0640",
+    help="Removes the decorative elongation character tatweel U+0640 (كـــتاب -> كتاب).",
+    build=lambda: (CharMap(delete(C.TATWEEL)),),
+)

@@ -1,0 +1,66 @@
+"""Cutting a byte stream into blocks that can be normalized independently.
+
+Every rule is line-local (see steps/base.py), so a block may end after any line break. A single
+line longer than the block size is cut before a space that follows a visible character: no rule
+looks across such a space differently than across a block edge (the whitespace rule strips the
+blanks before a block edge and collapses the run after it, which gives the same single space).
+A line with no such space at all is kept whole, trading memory for a correct answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+BLOCK_SIZE = 1 << 20
+BOM = b"\xef\xbb\xbf"
+
+
+class UndecodableInput(ValueError):
+    """Bytes that are not UTF-8. `offset` is the absolute byte offset, `line` is 1-based."""
+
+    def __init__(self, offset: int, line: int, reason: str):
+        super().__init__(f"line {line}, byte offset {offset}: {reason}")
+        self.offset, self.line, self.reason = offset, line, reason
+
+
+def safe_cut(buf: bytes) -> int:
+    """Index after which `buf` may be cut, or 0 when there is no safe place."""
+    for eol in (b"\n", b"\r"):
+        i = buf.rfind(eol)
+        if i >= 0:
+            return i + 1
+    p = len(buf)
+    while (p := buf.rfind(b" ", 0, p)) > 0:
+        start = p - 1
+        while start > 0 and 0x80 <= buf[start] < 0xC0:  # back to the first byte of that char
+            start -= 1
+        before = buf[start:p].decode("utf-8", "replace")
+        if not before.isspace() and before != "\ufffd":
+            return p
+    return 0
+
+
+def iter_blocks(read: Callable[[int], bytes], size: int = BLOCK_SIZE) -> Iterator[bytes]:
+    """Regroup what `read` returns into blocks that end at a safe cut (the last may not).
+
+    A block is yielded as soon as a line ends, so interactive pipes stream line by line when `read`
+    returns what is available (e.g. `BufferedReader.read1`).
+    """
+    buf = b""
+    while chunk := read(size):
+        buf = buf + chunk if buf else chunk
+        if b"\n" not in chunk and b"\r" not in chunk and len(buf) < size:
+            continue
+        cut = safe_cut(buf)
+        if cut:
+            yield buf[:cut]
+            buf = buf[cut:]
+    if buf:
+        yield buf
+
+
+def decode_error(error: UnicodeDecodeError, block: bytes, block_offset: int, lines_before: int) -> UndecodableInput:
+    """Turn a decoding error inside `block` into one that points at the input's line and byte."""
+    bad = block[error.start : error.end]
+    line = lines_before + block.count(b"\n", 0, error.start) + 1
+    return UndecodableInput(block_offset + error.start, line, f"invalid UTF-8 byte(s) {bad.hex(' ')} ({error.reason})")

@@ -24,7 +24,8 @@ SHADDA = (0x0651,)
 SUKUN = (0x0652,)
 HARAKAT = TANWIN + SHORT_VOWELS + SHADDA + SUKUN  # U+064B..U+0652
 # Combining maddah / hamza above / hamza below: composed with the letter before them, never dropped.
-COMBINING_HAMZA = (0x0653, 0x0654, 0x0655)
+MADDAH = 0x0653
+COMBINING_HAMZA = (MADDAH, 0x0654, 0x0655)
 EXTENDED_MARKS = span(0x0656, 0x065F)  # subscript alef, inverted damma, small waw, ...
 DAGGER_ALEF = (0x0670,)  # superscript ("dagger") alef
 QURANIC_MARKS = (
@@ -99,6 +100,11 @@ BIDI_EMBEDDINGS = span(0x202A, 0x202E) + span(0x2066, 0x2069)  # LRE..RLO, LRI..
 ZERO_WIDTH = (0x200B, 0x2060, 0x00AD, 0xFEFF)  # ZWSP, word joiner, soft hyphen, BOM/ZWNBSP
 ZWNJ = 0x200C
 ZWJ = 0x200D
+
+# --- camel-tools and Lucene compatibility -------------------------------------------------------
+HAMZA_ABOVE = 0x0654  # combining hamza above; Lucene's PersianNormalizer deletes it everywhere
+RIAL_SIGN = 0xFDFC  # ﷼ ; camel-tools' normalize_unicode spells it out before NFKC
+BISMILLAH = 0xFDFD  # ﷽ ; no NFKC decomposition, camel-tools' normalize_unicode spells it out
 
 # --- whitespace --------------------------------------------------------------------------------
 # Every Unicode space separator other than U+0020 (category Zs).

@@ -33,7 +33,7 @@ class CompiledMap:
         self._translate_table = dict(self.mapping)
         # Keys the lookup table cannot express: expansions (one character to several) and
         # characters outside the BMP. A block containing one takes the str.translate path.
-        self._wide = [k for k, v in self.mapping.items() if len(v) > 1 or (v and ord(v) > 0xFFFF)]
+        self._wide = {k for k, v in self.mapping.items() if len(v) > 1 or (v and ord(v) > 0xFFFF)}
         self._astral = any(k > 0xFFFF for k in self.mapping)
         self._deletes = "" in self.mapping.values()
         self._touches_ascii = any(k < 0x80 for k in self.mapping)
@@ -64,10 +64,11 @@ class CompiledMap:
         if self._lut is None:
             lut = np.arange(0x10000, dtype=np.uint16)
             for k, v in self.mapping.items():
-                lut[k] = ord(v) if v else _DELETED
+                if k not in self._wide:  # wide keys stay identities: their blocks never get here
+                    lut[k] = ord(v) if v else _DELETED
             self._lut = lut
             self._wide_mask = np.zeros(0x10000, dtype=bool)
-            self._wide_mask[self._wide] = True
+            self._wide_mask[list(self._wide)] = True
         units = np.frombuffer(text.encode("utf-16-le"), dtype=np.uint16)
         if self._wide and np.take(self._wide_mask, units).any():
             return self._run_translate(text)

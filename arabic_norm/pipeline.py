@@ -78,7 +78,9 @@ def convert(step: Step, option: Option, raw: str, previous: object) -> object:
     values = [v for v in raw.split(",") if v] if option.kind == "multi" else [raw]
     for v in values:
         if v not in option.choices:
-            raise ChainError(f"{where}: invalid value {v!r}{closest(v, option.choices)}; choose from {', '.join(option.choices)}")
+            raise ChainError(
+                f"{where}: invalid value {v!r}{closest(v, option.choices)}; choose from {', '.join(option.choices)}"
+            )
     if option.kind == "multi":
         return tuple(sorted(set(previous or ()) | set(values), key=option.choices.index))
     return values[0]
@@ -142,11 +144,26 @@ def compose(first: dict[int, str], then: dict[int, str]) -> dict[int, str]:
     return out
 
 
+def commutes(rule, charmap: CharMap) -> bool:
+    """Whether `rule` then `charmap` equals `charmap` then `rule` (see Rule.alphabet)."""
+    if not getattr(rule, "alphabet", "") or "" in charmap.mapping.values():
+        return False
+    touched = {chr(k) for k in charmap.mapping}.union(*charmap.mapping.values())
+    return touched.isdisjoint(rule.alphabet)
+
+
 def compile_operations(operations) -> list:
-    """Merge adjacent CharMaps; return passes: CompiledMap or rule objects, in order."""
+    """Order-preserving compile: move rules past later maps they commute with, merge adjacent
+    CharMaps; return passes: CompiledMap or rule objects, in order."""
+    ops = list(operations)
+    for i in range(len(ops) - 1, -1, -1):  # bubble each rule right while it commutes
+        j = i
+        while j + 1 < len(ops) and isinstance(ops[j + 1], CharMap) and commutes(ops[j], ops[j + 1]):
+            ops[j], ops[j + 1] = ops[j + 1], ops[j]
+            j += 1
     passes: list = []
     pending: dict[int, str] | None = None
-    for op in operations:
+    for op in ops:
         if isinstance(op, CharMap):
             pending = dict(op.mapping) if pending is None else compose(pending, dict(op.mapping))
             continue
@@ -168,7 +185,7 @@ def run_passes(passes, text: str) -> str:
 class Pipeline:
     """An immutable chain of steps, compiled on first use."""
 
-    __slots__ = ("specs", "__dict__")
+    __slots__ = ("__dict__", "specs")
 
     def __init__(self, specs: Iterable[StepSpec] = ()):
         self.specs = tuple(specs)

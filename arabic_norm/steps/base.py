@@ -50,12 +50,17 @@ class Rule:
 
     `triggers` lists characters at least one of which must occur for the rule to match anything;
     text containing none of them skips the (slower) regex pass. Empty means always run.
+
+    `alphabet`, when given, promises that the rule matches only runs of these characters and looks
+    at nothing around them. The compiler may then move the rule past a later map that neither
+    touches nor produces these characters and deletes nothing, so that maps on both sides merge.
     """
 
     name: str
     pattern: re.Pattern
     repl: str | Callable[[re.Match], str]
     triggers: str = ""
+    alphabet: str = ""
 
     def run(self, text: str) -> tuple[str, int]:
         """Return the new text and the number of substitutions made."""
@@ -94,7 +99,9 @@ class Step:
     extra: str | None = field(default=None)  # optional dependency group it needs, e.g. "camel"
 
     def defaults(self) -> dict[str, object]:
-        return {o.name: (() if o.kind == "multi" else o.default) if o.default is None else o.default for o in self.options}
+        return {
+            o.name: (() if o.kind == "multi" else o.default) if o.default is None else o.default for o in self.options
+        }
 
 
 def delete(*codepoint_sets: tuple[int, ...]) -> dict[int, str]:

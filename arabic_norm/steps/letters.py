@@ -10,23 +10,37 @@ from .base import CharMap, Option, Rule, Step, char_class, to
 
 _LETTER = f"[{char_class(C.ARABIC_LETTERS)}]"
 _MARKS = f"[{char_class(C.HARAKAT + C.DAGGER_ALEF)}]"
-# A letter ends a word when neither another letter (optionally behind marks) follows it.
-_WORD_FINAL = f"(?<=[{char_class(C.ARABIC_LETTERS + C.HARAKAT)}])(?={_MARKS}*(?!{_MARKS}|{_LETTER}))"
+# A letter ends a word when another letter (or its marks) precedes it and no letter follows it,
+# optionally behind marks.
+_AFTER_LETTER = f"(?<=[{char_class(C.ARABIC_LETTERS + C.HARAKAT)}])"
+_BEFORE_NO_LETTER = f"(?={_MARKS}*(?!{_MARKS}|{_LETTER}))"
 
 
 def word_final(letter: int, replacement: str, name: str) -> Rule:
     """A rule turning `letter` into `replacement` at the end of a word of two or more letters."""
-    pattern = re.compile(re.escape(chr(letter)) + _WORD_FINAL)
+    pattern = re.compile(_AFTER_LETTER + re.escape(chr(letter)) + _BEFORE_NO_LETTER)
     return Rule(name, pattern, replacement, triggers=chr(letter))
 
 
-def build_alef(keep_madda=False, keep_wasla=False):
-    variants = [cp for cp in C.ALEF_VARIANTS]
+def build_alef(keep_madda=False, keep_wasla=False, keep_rare=False):
+    variants = [cp for cp in C.ALEF_VARIANTS if not (keep_rare and cp in C.ALEF_RARE)]
     if keep_madda:
         variants.remove(C.ALEF_MADDA)
     if keep_wasla:
         variants.remove(C.ALEF_WASLA)
-    return (CharMap(to(chr(C.ALEF), tuple(variants))),)
+    # Bare alef followed by a combining hamza or maddah (harakat may stand between) is canonically
+    # أ إ آ: fold it too, after the map, so that alef + combining mark never survives to be composed
+    # by a later run (which would make presets non-idempotent).
+    marks = [m for m in C.COMBINING_HAMZA if not (keep_madda and m == C.MADDAH)]
+    between = C.HARAKAT + C.DAGGER_ALEF
+    decomposed = Rule(
+        "alef-combining-hamza",
+        re.compile(f"\u0627([{char_class(between)}]*)[{char_class(marks)}]"),
+        "\u0627\\1",
+        triggers="".join(map(chr, marks)),
+        alphabet="".join(map(chr, (C.ALEF, *between, *marks))),
+    )
+    return (CharMap(to(chr(C.ALEF), tuple(variants))), decomposed)
 
 
 ALEF = Step(
@@ -34,14 +48,16 @@ ALEF = Step(
     summary="alef variants أ إ آ ٱ ٲ ٳ ٵ -> ا",
     help=(
         "Writes alef with hamza above or below, with madda, alef wasla and the rare wavy- and "
-        "high-hamza alefs (ٲ ٳ ٵ) as bare alef ا. A decomposed alef + U+0654 is left as it is "
-        "(lossless); put diacritics or unicode before alef to compose it first. Alef wasla is normalized by default as "
-        "camel-tools does (Lucene keeps it); --keep-wasla and --keep-madda keep those two."
+        "high-hamza alefs (ٲ ٳ ٵ) as bare alef ا, and so also their decomposed spellings (ا + "
+        "U+0653-U+0655, canonically the same letters). Alef wasla is normalized by default as "
+        "camel-tools does (Lucene keeps it); --keep-wasla and --keep-madda keep those two, and "
+        "--keep-rare keeps ٲ ٳ ٵ (camel-tools and Lucene leave them alone)."
     ),
     build=build_alef,
     options=(
         Option("keep_madda", "keep alef with madda آ", "flag", default=False),
         Option("keep_wasla", "keep alef wasla ٱ", "flag", default=False),
+        Option("keep_rare", "keep the rare alefs ٲ ٳ ٵ", "flag", default=False),
     ),
 )
 
@@ -75,7 +91,7 @@ TEH_MARBUTA = Step(
 
 def build_hamza(to="letter"):
     target = {"letter": (chr(C.WAW), chr(C.YEH)), "hamza": (chr(C.HAMZA), chr(C.HAMZA))}[to]
-    return (CharMap({C.WAW_HAMZA: target[0], C.YEH_HAMZA: target[1]}))
+    return (CharMap({C.WAW_HAMZA: target[0], C.YEH_HAMZA: target[1]}),)
 
 
 HAMZA = Step(

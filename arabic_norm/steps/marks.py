@@ -13,10 +13,16 @@ from .base import CharMap, Option, Rule, Step, char_class, delete
 _COMPOSE_BASES = (C.ALEF, C.WAW, C.YEH, C.AE, C.HEH_GOAL, C.YEH_BARREE)
 
 
+# Uthmani script writes yeh with hamza as a dotless yeh (alef maksura) carrying hamza above; Persian
+# text does the same with farsi yeh. Both are the letter ئ, which Unicode composes only from ي.
+_DOTLESS_YEH_HAMZA = {chr(C.ALEF_MAKSURA) + "\u0654": chr(C.YEH_HAMZA), chr(C.FARSI_YEH) + "\u0654": chr(C.YEH_HAMZA)}
+
+
 @cache
 def _compositions() -> dict[str, str]:
-    """base + combining mark -> precomposed letter, taken from Unicode itself (e.g. ا + ◌ٔ -> أ)."""
-    table = {}
+    """base + combining mark -> precomposed letter: Unicode's canonical compositions (ا + ◌ٔ -> أ)
+    plus dotless yeh + hamza -> ئ."""
+    table = dict(_DOTLESS_YEH_HAMZA)
     for base in _COMPOSE_BASES:
         for mark in C.COMBINING_HAMZA:
             pair = chr(base) + chr(mark)
@@ -40,7 +46,8 @@ def compose_hamza(between: tuple[int, ...]) -> Rule:
     hamza is left stranded once those marks are gone.
     """
     pattern = re.compile(
-        f"([{char_class(_COMPOSE_BASES)}])([{char_class(between)}]*)([{char_class(C.COMBINING_HAMZA)}])"
+        f"([{char_class(_COMPOSE_BASES + (C.ALEF_MAKSURA, C.FARSI_YEH))}])([{char_class(between)}]*)"
+        f"([{char_class(C.COMBINING_HAMZA)}])"
     )
     return Rule("compose-hamza", pattern, _compose, triggers="".join(map(chr, C.COMBINING_HAMZA)))
 
@@ -69,7 +76,10 @@ DAGGER_TO_ALEF = Rule("dagger-alef", _DAGGER_AFTER_MAKSURA, _dagger_to_alef, tri
 def build_diacritics(keep=(), dagger_alef="remove", no_quranic=False):
     removed = [cps for name, cps in KEEP_CLASSES.items() if name not in keep]
     if not no_quranic:
-        removed.append(C.QURANIC_MARKS)
+        # A maddah that composes with nothing (after و ى ل, a dagger alef...) is the Quranic
+        # prolongation sign: an annotation like the others. Composition runs first, so a maddah
+        # that forms آ is never lost.
+        removed.append(C.QURANIC_MARKS + (C.MADDAH,))
     ops = [compose_hamza(tuple(sorted(set(C.HARAKAT + C.DAGGER_ALEF).union(*removed))))]
     if dagger_alef == "alef":
         ops.append(DAGGER_TO_ALEF)
@@ -88,15 +98,19 @@ DIACRITICS = Step(
         "U+06D6-U+06DC, U+06DF-U+06E8, U+06EA-U+06ED, U+08D3-U+08E1, U+08E3-U+08FF). "
         "Decomposed hamza and madda (U+0653-U+0655 after ا و ي ە ہ ے) are first composed into the "
         "precomposed letter, as NFC does (ا + ◌ٔ -> أ), so the hamza is never silently lost; "
-        "pyarabic and camel-tools strip them instead. A combining hamza that composes with nothing "
-        "is kept. Dagger alef is removed by default (as camel-tools and pyarabic do); "
+        "pyarabic and camel-tools strip them instead. Dotless yeh + hamza (ى + ◌ٔ, the Uthmani "
+        "spelling) becomes ئ. A maddah that composes with nothing is the Quranic prolongation sign "
+        "and goes with the Quranic marks; a hamza that composes with nothing is kept. "
+        "Dagger alef is removed by default (as camel-tools and pyarabic do); "
         "--dagger-alef alef writes it as a full alef (ٱلسَّمَٰوَٰتِ -> السماوات with alef), except "
         "after alef maksura (عَلَىٰ -> على), and --dagger-alef keep leaves it."
     ),
     build=build_diacritics,
     options=(
         Option("keep", "classes of marks to keep (repeatable or comma-separated)", "multi", tuple(KEEP_CLASSES)),
-        Option("dagger_alef", "what to do with the superscript alef U+0670", "choice", ("remove", "alef", "keep"), "remove"),
+        Option(
+            "dagger_alef", "what to do with the superscript alef U+0670", "choice", ("remove", "alef", "keep"), "remove"
+        ),
         Option("no_quranic", "keep the Quranic annotation marks", "flag", default=False),
     ),
 )

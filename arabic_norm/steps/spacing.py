@@ -35,6 +35,7 @@ INVISIBLE = Step(
     ),
 )
 
+
 def build_whitespace(keep_tabs=False):
     # Order matters: trailing blanks first, then a run of two or more blanks (or any tab).
     runs = r"[ ]{2,}" if keep_tabs else r"[ \t]*\t[ \t]*|[ ]{2,}"

@@ -53,7 +53,7 @@ QUOTES = Step(
     name="quotes",
     summary="curly, low and angle quotes -> ASCII \" and '",
     help=(
-        "Writes the double quotes “ ” „ ‟ « » ″ 〝 〞 ＂ as \" and the single quotes ‘ ’ ‚ ‛ ′ ‹ › ＇ "
+        'Writes the double quotes “ ” „ ‟ « » ″ 〝 〞 ＂ as " and the single quotes ‘ ’ ‚ ‛ ′ ‹ › ＇ '
         "as '. --style guillemets writes every double quote (ASCII included) as « or », and "
         "--style curly as “ or ” and ‘ or ’: a quote opens after the start of a line, whitespace, "
         "an opening bracket, a dash or another quote, and closes otherwise (so an apostrophe inside "

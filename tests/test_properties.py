@@ -1,0 +1,124 @@
+"""Properties that must hold for any chain and any text (hypothesis).
+
+- the compiled pipeline equals applying its steps' operations one by one (maps through plain
+  str.translate), on both engine paths (str.translate and the numpy table);
+- normalize_bytes(t.encode()) == p(t).encode(), for any block size;
+- every preset is idempotent;
+- text containing nothing a chain targets comes back identical.
+"""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from arabic_norm import Pipeline, engine
+from arabic_norm.presets import PRESETS
+from arabic_norm.steps import STEPS, CharMap
+
+# Characters worth mixing into Arabic: line breaks, blanks, quotes, invisible marks, presentation
+# forms, digits, emoji with ZWJ, Latin, an astral character, combining hamza.
+SPICE = list(
+    " \t\n\r\r\n\"'“”«»‘’\u00a0\u2009\u200b\u200c\u200d\u200e\u200f\u061c\ufeff\u0654\u0653\u0655\u0670"
+    "ﻻﻷﷺﷲﻫ٠١٢۳۴,;?%،؛؟ـab é中😀👨\u2028\x00"
+)
+arabic_text = st.text(
+    alphabet=st.one_of(
+        st.characters(min_codepoint=0x0600, max_codepoint=0x06FF),
+        st.characters(min_codepoint=0x08A0, max_codepoint=0x08FF),
+        st.sampled_from(SPICE),
+    ),
+    max_size=300,
+)
+
+# Steps from the core (optional camel-tools steps are covered by their own tests).
+CORE_STEPS = sorted(name for name, step in STEPS.items() if step.extra is None)
+
+
+@st.composite
+def chains(draw) -> Pipeline:
+    tokens: list[str] = []
+    for name in draw(st.lists(st.sampled_from(CORE_STEPS), min_size=1, max_size=6)):
+        tokens.append(name)
+        for option in STEPS[name].options:
+            if not draw(st.booleans()):
+                continue
+            if option.kind == "flag":
+                tokens.append(option.flag)
+            elif option.kind == "int":
+                tokens += [option.flag, str(draw(st.integers(1, 4)))]
+            else:
+                tokens += [option.flag, draw(st.sampled_from(option.choices))]
+    return Pipeline.parse(tokens)
+
+
+def one_by_one(pipeline: Pipeline, text: str) -> str:
+    """Reference: every operation of every step in turn, maps applied with str.translate."""
+    if text.startswith("\ufeff"):
+        return "\ufeff" + one_by_one(pipeline, text[1:])
+    for spec in pipeline.specs:
+        for op in spec.operations():
+            text = text.translate(op.mapping) if isinstance(op, CharMap) else op.run(text)[0]
+    return text
+
+
+@settings(max_examples=300, deadline=None)
+@given(chains(), arabic_text)
+def test_compiled_equals_one_by_one(pipeline, text):
+    assert pipeline(text) == one_by_one(pipeline, text)
+
+
+@settings(max_examples=150, deadline=None)
+@given(chains(), arabic_text)
+def test_numpy_engine_equals_one_by_one(pipeline, text):
+    """Send every block, however small, down the numpy table path."""
+    saved = engine.NUMPY_MIN_CHARS
+    engine.NUMPY_MIN_CHARS = 0
+    try:
+        assert pipeline(text) == one_by_one(pipeline, text)
+    finally:
+        engine.NUMPY_MIN_CHARS = saved
+
+
+@settings(max_examples=200, deadline=None)
+@given(chains(), arabic_text, st.integers(min_value=1, max_value=64))
+def test_bytes_equal_str_for_any_block_size(pipeline, text, block_size):
+    data = text.encode("utf-8", "surrogatepass")
+    expected = pipeline(text).encode("utf-8")
+    assert pipeline.normalize_bytes(data) == expected
+    assert b"".join(pipeline.iter_normalized(io.BytesIO(data).read, block_size=block_size)) == expected
+
+
+# A compatibility preset reproduces its peer byte for byte, even where the peer is not idempotent
+# (Preset.idempotent is False, and tests/test_camel.py shows the exact input); all others must be.
+@pytest.mark.parametrize("name", sorted(name for name, preset in PRESETS.items() if preset.idempotent))
+@settings(max_examples=300, deadline=None)
+@given(text=arabic_text)
+def test_presets_are_idempotent(name, text):
+    p = Pipeline.preset(name)
+    once = p(text)
+    assert p(once) == once
+
+
+def targets(pipeline: Pipeline) -> set[str]:
+    """Every character some operation of the chain could act on (conservatively for rules)."""
+    out: set[str] = set()
+    for spec in pipeline.specs:
+        for op in spec.operations():
+            if isinstance(op, CharMap):
+                out |= {chr(k) for k in op.mapping}
+            elif getattr(op, "triggers", ""):
+                out |= set(op.triggers)
+            else:  # context rules without triggers look at letters, blanks, quotes, commas, everything
+                return set(SPICE) | {chr(c) for c in range(0x0600, 0x0700)} | {chr(c) for c in range(0x08A0, 0x0900)}
+    return out
+
+
+@settings(max_examples=300, deadline=None)
+@given(chains(), arabic_text)
+def test_text_without_targets_is_unchanged(pipeline, text):
+    untouched = "".join(c for c in text if c not in targets(pipeline))
+    assert pipeline(untouched) == untouched

@@ -12,7 +12,6 @@ Compilation: every step builds its operations; adjacent code point maps are comp
 from __future__ import annotations
 
 import difflib
-import io
 import shlex
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -21,7 +20,7 @@ from functools import cached_property
 from .engine import CompiledMap
 from .presets import PRESETS
 from .steps import STEPS, CharMap, Option, Step
-from .stream import BLOCK_SIZE, BOM, decode_error, iter_blocks
+from .stream import BLOCK_SIZE, BOM, UndecodableInput, decode_error, iter_blocks, safe_cut
 
 
 class ChainError(ValueError):
@@ -240,13 +239,26 @@ class Pipeline:
         """Normalize many strings (e.g. a pandas column); same result as mapping `self` over them."""
         return [self(t) for t in texts]
 
-    def normalize_bytes(self, data: bytes, errors: str = "strict") -> bytes:
+    def normalize_bytes(self, data: bytes, errors: str = "strict", block_size: int = BLOCK_SIZE) -> bytes:
         """Normalize UTF-8 bytes. Everything the steps do not touch is preserved byte for byte.
 
         errors="strict" raises `UndecodableInput` (line and byte offset) on bytes that are not UTF-8;
         errors="surrogateescape" passes them through unchanged.
         """
-        return b"".join(self.iter_normalized(io.BytesIO(data).read, errors=errors))
+        out = [BOM] if data.startswith(BOM) else []
+        offset = len(out) and len(BOM)
+        while offset < len(data):
+            end = min(offset + block_size, len(data))
+            if end < len(data):
+                # No safe place in this window (one huge line without spaces): run to its end.
+                end = safe_cut(data, offset, end) or (data.find(b"\n", end) + 1) or len(data)
+            try:
+                out.append(self.normalize_block(data[offset:end], errors))
+            except UndecodableInput as e:  # the block's own line count; make it the input's
+                line = data.count(b"\n", 0, offset) + e.line
+                raise UndecodableInput(offset + e.offset, line, e.reason) from None
+            offset = end
+        return b"".join(out)
 
     def iter_normalized(self, read, errors: str = "strict", block_size: int = BLOCK_SIZE):
         """Stream: normalize what `read(n)` returns, yielding output blocks (constant memory)."""

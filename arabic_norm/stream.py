@@ -23,18 +23,19 @@ class UndecodableInput(ValueError):
         self.offset, self.line, self.reason = offset, line, reason
 
 
-def safe_cut(buf: bytes) -> int:
-    """Index after which `buf` may be cut, or 0 when there is no safe place."""
+def safe_cut(buf: bytes, start: int = 0, end: int | None = None) -> int:
+    """Index in buf[start:end] after which `buf` may be cut, or 0 when there is no safe place."""
+    end = len(buf) if end is None else end
     for eol in (b"\n", b"\r"):
-        i = buf.rfind(eol)
+        i = buf.rfind(eol, start, end)
         if i >= 0:
             return i + 1
-    p = len(buf)
-    while (p := buf.rfind(b" ", 0, p)) > 0:
-        start = p - 1
-        while start > 0 and 0x80 <= buf[start] < 0xC0:  # back to the first byte of that char
-            start -= 1
-        before = buf[start:p].decode("utf-8", "replace")
+    p = end
+    while (p := buf.rfind(b" ", start, p)) > start:
+        first = p - 1
+        while first > start and 0x80 <= buf[first] < 0xC0:  # back to the first byte of that char
+            first -= 1
+        before = buf[first:p].decode("utf-8", "replace")
         if not before.isspace() and before != "\ufffd":
             return p
     return 0

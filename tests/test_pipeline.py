@@ -1,0 +1,137 @@
+"""The Python API: parsing chains, presets, pickling, compiling, describing, and bad input."""
+
+from __future__ import annotations
+
+import pickle
+
+import pytest
+
+from arabic_norm import ChainError, Pipeline, UndecodableInput, normalize
+from arabic_norm.engine import CompiledMap
+
+
+def test_parse_string_and_tokens_are_the_same_chain():
+    assert Pipeline.parse("diacritics --keep shadda alef") == Pipeline.parse(["diacritics", "--keep", "shadda", "alef"])
+
+
+def test_option_with_equals_sign():
+    assert Pipeline.parse("diacritics --keep=shadda") == Pipeline.parse("diacritics --keep shadda")
+
+
+def test_chain_round_trips_through_its_text():
+    p = Pipeline.parse("diacritics --keep shadda,tanwin --no-quranic tatweel ya --to maksura elongation --max 3")
+    assert Pipeline.parse(p.chain) == p
+    assert p.chain == "diacritics --keep tanwin,shadda --no-quranic tatweel ya --to maksura elongation --max 3"
+
+
+def test_defaults_are_not_spelled_out():
+    assert Pipeline.parse("diacritics --dagger-alef remove quotes --style ascii").chain == "diacritics quotes"
+
+
+@pytest.mark.parametrize(
+    ("chain", "message"),
+    [
+        ("diacritic", "did you mean 'diacritics'"),
+        ("diacritics --kep shadda", "did you mean '--keep'"),
+        ("diacritics --keep shada", "did you mean 'shadda'"),
+        ("--keep shadda", "before any step"),
+        ("elongation --max many", "whole number"),
+        ("elongation --max 0", "at least 1"),
+        ("ya --to", "needs a value"),
+        ("tatweel --no-quranic", "unknown option"),
+        ("diacritics --no-quranic=yes", "takes no value"),
+    ],
+)
+def test_bad_chains_say_what_is_wrong(chain, message):
+    with pytest.raises(ChainError, match=message):
+        Pipeline.parse(chain)
+
+
+def test_unknown_preset_suggests_the_closest():
+    with pytest.raises(ChainError, match="did you mean 'search'"):
+        Pipeline.preset("serch")
+
+
+def test_default_preset_is_the_mission_chain():
+    assert Pipeline.preset("default") == Pipeline.parse("diacritics tatweel alef ya quotes")
+
+
+def test_normalize_function():
+    assert normalize("أَحْمَد") == "احمد"
+    assert normalize("أَحْمَد", steps="diacritics") == "أحمد"
+
+
+def test_pipelines_pickle_as_their_spec_and_still_work():
+    p = Pipeline.parse("diacritics --keep shadda tatweel alef")
+    p("warm up the compiled passes")
+    clone = pickle.loads(pickle.dumps(p))
+    assert clone == p and hash(clone) == hash(p)
+    assert clone("مُحَمَّد") == "محمّد"
+    assert len(pickle.dumps(p)) < 1000, "the compiled tables must not travel to workers"
+
+
+def test_pipelines_are_immutable():
+    p = Pipeline.parse("alef")
+    with pytest.raises(AttributeError):
+        p.specs[0].name = "ya"
+
+
+def test_adjacent_maps_compile_into_one_pass():
+    p = Pipeline.parse("tatweel ya teh-marbuta quotes digits punctuation")
+    assert len(p.passes) == 1 and isinstance(p.passes[0], CompiledMap)
+
+
+def test_map_composition_follows_chain_order():
+    # ligatures then alef: ﻷ -> لأ -> لا. alef then ligatures: the alef map saw no أ yet.
+    assert Pipeline.parse("ligatures alef")("ﻷ") == "لا"
+    assert Pipeline.parse("alef ligatures")("ﻷ") == "لأ"
+
+
+def test_rule_moves_past_a_map_it_commutes_with():
+    # alef's decomposed-hamza rule touches only ا, harakat and combining hamza: ya and quotes
+    # neither touch nor produce those, so the maps of alef, ya and quotes merge into one pass.
+    p = Pipeline.parse("alef ya quotes")
+    assert [type(x).__name__ for x in p.passes] == ["CompiledMap", "Rule"]
+    assert p("ا\u0654 ى “") == 'ا ي "'
+
+
+def test_explain_lists_steps_passes_and_changes_in_a_sample():
+    text = Pipeline.parse("diacritics alef").explain("أَحْمَد")
+    assert "1. diacritics" in text and "2. alef" in text
+    assert "'أَحْمَد' -> 'أحمد'" in text and "'أحمد' -> 'احمد'" in text
+    assert "compiled into" in text
+
+
+def test_step_counts_count_what_each_step_changed():
+    result, counts = Pipeline.parse("diacritics tatweel alef").step_counts("أَحْمَـد")
+    assert result == "احمد"
+    assert counts == [("diacritics", 3), ("tatweel", 1), ("alef", 1)]  # fatha, sukun, fatha
+
+
+def test_invalid_utf8_names_line_and_byte_offset():
+    data = "سطر\n".encode() * 3 + b"ok \xff bad\n"
+    with pytest.raises(UndecodableInput) as error:
+        Pipeline.parse("alef").normalize_bytes(data, block_size=8)
+    assert (error.value.line, error.value.offset) == (4, len("سطر\n".encode()) * 3 + 3)
+    assert "ff" in error.value.reason
+
+
+def test_surrogateescape_passes_bad_bytes_through():
+    data = b"\xd8\xa3 \xff\xfe \xd8\xa5\n"
+    assert Pipeline.parse("alef").normalize_bytes(data, errors="surrogateescape") == b"\xd8\xa7 \xff\xfe \xd8\xa7\n"
+
+
+def test_untouched_blocks_are_returned_as_they_came():
+    data = "نص بلا تغيير\n".encode() * 10
+    assert Pipeline.preset("default").normalize_bytes(data) == data
+
+
+def test_a_huge_line_without_spaces_is_kept_whole_and_correct():
+    data = ("أ" * 5000 + "\n").encode() * 2
+    assert Pipeline.parse("alef").normalize_bytes(data, block_size=64) == ("ا" * 5000 + "\n").encode() * 2
+
+
+def test_normalize_batch_equals_mapping():
+    p = Pipeline.preset("default")
+    texts = ["أَ", "", "ى\n", "“x”"]
+    assert p.normalize_batch(texts) == [p(t) for t in texts]

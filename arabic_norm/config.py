@@ -1,0 +1,158 @@
+"""Project configuration: `[tool.arabic-norm]` in `pyproject.toml`, or `.arabic-norm.toml`.
+
+The nearest file wins, searched from the current directory upward; the search stops at the
+repository root (a directory holding `.git`) or at the file system root. In each directory
+`.arabic-norm.toml` is looked at before `pyproject.toml`; a `pyproject.toml` without a
+`[tool.arabic-norm]` table does not count and the search goes on. In `.arabic-norm.toml` the keys
+may stand at the top level or under `[tool.arabic-norm]`.
+
+Keys (all optional):
+
+    steps    = "diacritics --keep shadda tatweel alef"   # chain syntax, or a list of chain parts
+    preset   = "search"                                   # instead of steps
+    include  = ["*.txt", "*.md"]                          # globs for files found in directories
+    exclude  = [".*", "drafts"]                           # globs for files and directories skipped
+    errors   = "strict"                                   # or "surrogateescape"
+
+Unknown keys, unknown steps and unknown presets are errors that name the closest valid name.
+Command-line steps and options take precedence over the file.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+from pathlib import Path
+from typing import NamedTuple
+
+from .pipeline import ChainError, Pipeline, closest, parse_chain
+from .presets import PRESETS
+
+FILENAMES = (".arabic-norm.toml", "pyproject.toml")
+KEYS = ("steps", "preset", "include", "exclude", "errors")
+ERRORS_CHOICES = ("strict", "surrogateescape")
+
+
+class ConfigError(ValueError):
+    """A configuration file that cannot be used; the message names the file."""
+
+
+class Config(NamedTuple):
+    """What a configuration file says. `path` is None when no file was found."""
+
+    path: Path | None = None
+    steps: str | None = None
+    preset: str | None = None
+    include: tuple[str, ...] | None = None
+    exclude: tuple[str, ...] | None = None
+    errors: str | None = None
+
+    def pipeline(self) -> Pipeline | None:
+        """The pipeline the file asks for, or None when it names neither steps nor a preset."""
+        if self.steps is not None:
+            return Pipeline.parse(self.steps)
+        if self.preset is not None:
+            return Pipeline.preset(self.preset)
+        return None
+
+
+def _table(path: Path, data: dict) -> dict | None:
+    """Our table in a parsed file, or None when the file has none."""
+    tool = data.get("tool", {})
+    table = tool.get("arabic-norm") if isinstance(tool, dict) else None
+    if table is not None:
+        return table
+    if path.name == ".arabic-norm.toml":
+        return data
+    return None
+
+
+def _read_toml(path: Path) -> dict:
+    import tomllib  # only when there is a file to read: keeps start-up lean
+
+    try:
+        with open(path, "rb") as f:
+            return tomllib.load(f)
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(f"{path}: not valid TOML: {e}") from None
+    except OSError as e:
+        raise ConfigError(f"{path}: cannot read: {e.strerror}") from None
+
+
+def find_config(start: Path | None = None) -> Path | None:
+    """The nearest configuration file from `start` (default: the current directory) upward."""
+    here = (start or Path.cwd()).resolve()
+    for directory in (here, *here.parents):
+        for name in FILENAMES:
+            candidate = directory / name
+            if candidate.is_file():
+                if name == "pyproject.toml" and _table(candidate, _read_toml(candidate)) is None:
+                    continue
+                return candidate
+        if (directory / ".git").exists():
+            return None
+    return None
+
+
+def _globs(path: Path, key: str, value) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{path}: {key!r} must be a list of glob patterns")
+    return tuple(value)
+
+
+def parse_config(path: Path, table: dict) -> Config:
+    """Check a `[tool.arabic-norm]` table and turn it into a `Config`."""
+    where = f"{path}: [tool.arabic-norm]" if path.name == "pyproject.toml" else str(path)
+    for key in table:
+        if key not in KEYS:
+            hint = closest(key, KEYS) or f" (known keys: {', '.join(KEYS)})"
+            raise ConfigError(f"{where}: unknown key {key!r}{hint}")
+    steps = table.get("steps")
+    if steps is not None:
+        if isinstance(steps, list) and all(isinstance(s, str) for s in steps):
+            steps = " ".join(steps)
+        if not isinstance(steps, str):
+            raise ConfigError(f"{where}: 'steps' must be a string in chain syntax or a list of strings")
+        try:
+            parse_chain(shlex.split(steps))
+        except (ChainError, ValueError) as e:
+            raise ConfigError(f"{where}: steps: {e}") from None
+    preset = table.get("preset")
+    if preset is not None:
+        if not isinstance(preset, str):
+            raise ConfigError(f"{where}: 'preset' must be a string")
+        if preset not in PRESETS:
+            raise ConfigError(f"{where}: unknown preset {preset!r}{closest(preset, PRESETS)}")
+        if steps is not None:
+            raise ConfigError(f"{where}: give either 'steps' or 'preset', not both")
+    errors = table.get("errors")
+    if errors is not None and errors not in ERRORS_CHOICES:
+        raise ConfigError(
+            f"{where}: 'errors' must be one of {', '.join(ERRORS_CHOICES)}{closest(str(errors), ERRORS_CHOICES)}"
+        )
+    return Config(
+        path=path,
+        steps=steps,
+        preset=preset,
+        include=_globs(path, "include", table["include"]) if "include" in table else None,
+        exclude=_globs(path, "exclude", table["exclude"]) if "exclude" in table else None,
+        errors=errors,
+    )
+
+
+def load_config(path: str | os.PathLike | None = None) -> Config:
+    """Load `path`, or the nearest configuration file when `path` is None (empty Config if none)."""
+    if path is None:
+        found = find_config()
+        if found is None:
+            return Config()
+        path = found
+    path = Path(path)
+    table = _table(path, _read_toml(path))
+    if table is None:
+        raise ConfigError(f"{path}: no [tool.arabic-norm] table")
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: [tool.arabic-norm] must be a table")
+    return parse_config(path, table)

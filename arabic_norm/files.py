@@ -1,0 +1,420 @@
+"""Files for the command line: finding them, reading them, and writing the results.
+
+Everything streams in line-aligned blocks (see stream.py), so memory stays flat whatever the size of
+the input. All I/O goes through `open_input` and `open_output` (the place to add compressed formats)
+and all work on one input happens in `process_file` (the unit to hand to worker processes).
+
+Output modes (`Settings.mode`):
+
+- "stdout": normalized bytes to a stream as each block is ready (pipes stream line by line);
+- "output": to a target file (-o, --output-dir), written beside it first and renamed into place;
+- "in-place": a temporary file beside the original, fsync, rename; permission bits kept; created
+  only once a block actually changes, so a file that would not change is never rewritten;
+- "check": nothing is written, the result says whether the file would change;
+- "diff": a unified diff of what would change, to a stream; nothing else is written.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fnmatch
+import os
+import stat
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from typing import BinaryIO, NamedTuple
+
+from .pipeline import Pipeline
+from .stream import BLOCK_SIZE, BOM, UndecodableInput, iter_blocks
+
+# Files looked at when a directory is given. JSON, JSONL and CSV are not among them: the `quotes`
+# step of the default preset writes `"`, which would break their quoting. Name them explicitly or
+# with --include when the chain is safe for them.
+DEFAULT_INCLUDE = ("*.txt", "*.text", "*.md", "*.markdown", "*.rst", "*.org", "*.tsv", "*.srt", "*.vtt", "*.conllu")
+# Skipped while recursing (matched against every file and directory name below the given
+# directory, and against the path relative to it): hidden files and directories (.git, .venv, ...),
+# and directories of installed or generated code.
+DEFAULT_EXCLUDE = (".*", "node_modules", "__pycache__", "venv", "site-packages", "*.egg-info")
+# A file found by recursion whose first bytes hold a NUL byte is binary and skipped (as git and
+# grep decide). Files named on the command line are always processed: NUL is valid text.
+BINARY_SNIFF = 8192
+
+
+# --- finding files ------------------------------------------------------------------------------
+class Source(NamedTuple):
+    """One input. `path` None is stdin; `relative` is where it goes under --output-dir."""
+
+    path: str | None
+    relative: str = ""
+    found: bool = False  # found by recursing into a directory (binary files are then skipped)
+
+    @property
+    def name(self) -> str:
+        return "<stdin>" if self.path is None else self.path
+
+
+class Missing(NamedTuple):
+    """A path given on the command line that does not exist."""
+
+    path: str
+
+
+def _matches(relative: str, patterns: Iterable[str]) -> bool:
+    name = relative.rpartition("/")[2]
+    return any(fnmatch.fnmatchcase(name, p) or fnmatch.fnmatchcase(relative, p) for p in patterns)
+
+
+def discover(
+    paths: Iterable[str],
+    include: Iterable[str] = DEFAULT_INCLUDE,
+    exclude: Iterable[str] = DEFAULT_EXCLUDE,
+    skip: Iterable[str] = (),
+) -> Iterator[Source | Missing]:
+    """Sources for the given paths, in order: `-` is stdin, files as given, directories recursed
+    (sorted, include/exclude applied, directories in `skip` left out)."""
+    include, exclude = tuple(include), tuple(exclude)
+    skip_real = {os.path.realpath(s) for s in skip}
+    for path in paths:
+        if path == "-":
+            yield Source(None)
+        elif os.path.isdir(path):
+            yield from _walk(path, include, exclude, skip_real)
+        elif os.path.exists(path):
+            yield Source(path, os.path.basename(path))
+        else:
+            yield Missing(path)
+
+
+def _walk(root: str, include, exclude, skip_real) -> Iterator[Source]:
+    for directory, dirnames, filenames in os.walk(root):
+        base = os.path.relpath(directory, root)
+        base = "" if base == "." else base.replace(os.sep, "/") + "/"
+        dirnames[:] = sorted(
+            d
+            for d in dirnames
+            if not _matches(base + d, exclude) and os.path.realpath(os.path.join(directory, d)) not in skip_real
+        )
+        for name in sorted(filenames):
+            relative = base + name
+            if _matches(relative, include) and not _matches(relative, exclude):
+                yield Source(os.path.join(directory, name), relative, found=True)
+
+
+# --- reading and writing ------------------------------------------------------------------------
+def open_input(path: str) -> BinaryIO:
+    """Open an input file for binary reading."""
+    return open(path, "rb")
+
+
+def open_output(path: str) -> BinaryIO:
+    """Open an output file for binary writing (the name decides the format: plain for now)."""
+    return open(path, "wb")
+
+
+def same_file(a: str, b: str) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return os.path.realpath(a) == os.path.realpath(b)
+
+
+def normalized_blocks(
+    pipeline: Pipeline, read: Callable[[int], bytes], errors: str = "strict", block_size: int = BLOCK_SIZE
+):
+    """Pairs (input block, output block). The outputs joined are exactly what
+    `pipeline.iter_normalized(read, errors, block_size)` yields (same blocks, same BOM handling);
+    the inputs are needed to tell whether anything changed and to write diffs."""
+    offset = lines = 0
+    first = True
+    for block in iter_blocks(read, block_size):
+        if first and block.startswith(BOM):
+            yield BOM, BOM
+            block, offset = block[3:], 3
+        first = False
+        yield block, pipeline.normalize_block(block, errors, offset, lines)
+        offset += len(block)
+        lines += block.count(b"\n")
+
+
+def _prepend(head: bytes, read: Callable[[int], bytes]) -> Callable[[int], bytes]:
+    pending = [head] if head else []
+
+    def read_more(n: int) -> bytes:
+        return pending.pop() if pending else read(n)
+
+    return read_more
+
+
+def _temp_beside(target: str) -> str:
+    """Reserve a temporary name in the target's directory that ends like the target."""
+    import tempfile
+
+    directory, name = os.path.split(target)
+    fd, tmp = tempfile.mkstemp(prefix=".arabic-norm-", suffix="-" + name, dir=directory or ".")
+    os.close(fd)
+    return tmp
+
+
+def _commit(tmp: str, target: str, mode: int | None) -> None:
+    """Make the closed temporary file durable and move it over `target` atomically."""
+    if mode is not None:
+        os.chmod(tmp, mode)
+    fd = os.open(tmp, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    os.replace(tmp, target)
+    try:  # make the rename itself durable
+        dfd = os.open(os.path.dirname(target) or ".", os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(dfd)
+    except OSError:
+        pass
+    finally:
+        os.close(dfd)
+
+
+def _discard(tmp: str | None) -> None:
+    if tmp is not None:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+
+
+def _default_mode() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+# --- one input ----------------------------------------------------------------------------------
+class Settings(NamedTuple):
+    """How `process_file` treats every input (picklable, for worker processes)."""
+
+    mode: str = "stdout"  # stdout | output | in-place | check | diff
+    errors: str = "strict"
+    block_size: int = BLOCK_SIZE
+    stats: bool = False
+
+
+class FileResult:
+    """What happened to one input (picklable, for worker processes).
+
+    status: unchanged | changed | skipped | error; `message` says why for the last two; `counts`
+    is characters changed per step (with --stats); `bytes_read` the input size.
+    """
+
+    __slots__ = ("bytes_read", "counts", "message", "source", "status")
+
+    def __init__(self, source: str, status: str = "unchanged", message: str = "", counts=None, bytes_read: int = 0):
+        self.source, self.status, self.message = source, status, message
+        self.counts: dict[str, int] = counts if counts is not None else {}
+        self.bytes_read = bytes_read
+
+    def __repr__(self) -> str:
+        return f"FileResult({self.source!r}, {self.status!r}, {self.message!r})"
+
+    @property
+    def changed(self) -> bool:
+        return self.status == "changed"
+
+
+def process_file(
+    pipeline: Pipeline,
+    source: Source,
+    target: str | None,
+    settings: Settings,
+    out: BinaryIO | None = None,
+    on_block: Callable[[int], None] | None = None,
+) -> FileResult:
+    """Normalize one input according to `settings.mode`.
+
+    `target` is the output file for mode "output" (ignored otherwise); `out` the stream for modes
+    "stdout" and "diff" (default: standard output). Input errors (unreadable, undecodable) are
+    returned as status "error" with a message naming the file; the file is then left untouched.
+    """
+    result = FileResult(source.name)
+    if out is None and settings.mode in ("stdout", "diff"):
+        out = sys.stdout.buffer
+    try:
+        if source.path is None:
+            stdin = sys.stdin.buffer
+            _run(pipeline, source, getattr(stdin, "read1", stdin.read), target, settings, out, on_block, result)
+        else:
+            with open_input(source.path) as f:
+                read = getattr(f, "read1", f.read)
+                if source.found:
+                    head = f.read(BINARY_SNIFF)
+                    if b"\0" in head:
+                        result.status, result.message = "skipped", "binary file (NUL byte), skipped"
+                        return result
+                    read = _prepend(head, read)
+                _run(pipeline, source, read, target, settings, out, on_block, result)
+    except UndecodableInput as e:
+        result.status = "error"
+        result.message = f"line {e.line}, byte offset {e.offset}: {e.reason}"
+    except BrokenPipeError:
+        raise
+    except OSError as e:
+        result.status = "error"
+        result.message = e.strerror or str(e)
+        if e.filename and e.filename != source.path:
+            result.message += f": {e.filename}"
+    return result
+
+
+def _run(pipeline, source, read, target, settings, out, on_block, result) -> None:
+    pairs = normalized_blocks(pipeline, read, settings.errors, settings.block_size)
+    pairs = _observed(pairs, pipeline, settings, on_block, result)
+    mode = settings.mode
+    if mode == "stdout":
+        changed = False
+        for before, after in pairs:
+            changed = changed or after != before
+            out.write(after)
+            out.flush()
+    elif mode == "check":
+        changed = False
+        for before, after in pairs:
+            changed = changed or after != before
+    elif mode == "diff":
+        changed = write_diff(pairs, source.name, out, settings.errors)
+    elif mode == "output":
+        changed = _write_file(pairs, source, target)
+    elif mode == "in-place":
+        changed = _write_in_place(pairs, source.path)
+    else:
+        raise ValueError(f"unknown mode {mode!r}")
+    if changed:
+        result.status = "changed"
+
+
+def _observed(pairs, pipeline, settings, on_block, result):
+    """Count bytes (and with --stats, characters changed per step) as blocks go by."""
+    for before, after in pairs:
+        result.bytes_read += len(before)
+        if settings.stats and after != before:
+            _, counts = pipeline.step_counts(before.decode("utf-8", settings.errors))
+            for name, n in counts:
+                result.counts[name] = result.counts.get(name, 0) + n
+        if on_block is not None:
+            on_block(len(before))
+        yield before, after
+
+
+def _write_file(pairs, source: Source, target: str) -> bool:
+    target = os.path.realpath(target)
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    tmp = _temp_beside(target)
+    changed = False
+    try:
+        with open_output(tmp) as f:
+            for before, after in pairs:
+                changed = changed or after != before
+                f.write(after)
+        mode = stat.S_IMODE(os.stat(source.path).st_mode) if source.path else _default_mode()
+        _commit(tmp, target, mode)
+    except BaseException:
+        _discard(tmp)
+        raise
+    return changed
+
+
+def _write_in_place(pairs, path: str) -> bool:
+    real = os.path.realpath(path)
+    tmp = None
+    unchanged_bytes = 0
+    try:
+        f = None
+        for before, after in pairs:
+            if f is None:
+                if after == before:
+                    unchanged_bytes += len(before)
+                    continue
+                tmp = _temp_beside(real)
+                f = open_output(tmp)
+                _copy_prefix(path, unchanged_bytes, f)
+            f.write(after)
+        if f is None:
+            return False  # nothing would change: the file is not touched at all
+        f.close()
+        _commit(tmp, real, stat.S_IMODE(os.stat(real).st_mode))
+        return True
+    except BaseException:
+        if f is not None:
+            f.close()
+        _discard(tmp)
+        raise
+
+
+def _copy_prefix(path: str, size: int, f: BinaryIO) -> None:
+    """Copy the first `size` bytes of `path` (blocks that did not change) into `f`."""
+    with open_input(path) as src:
+        while size > 0:
+            chunk = src.read(min(size, BLOCK_SIZE))
+            if not chunk:
+                raise OSError(f"{path} changed while being read")
+            f.write(chunk)
+            size -= len(chunk)
+
+
+# --- diffs --------------------------------------------------------------------------------------
+def _split_lines(text: str) -> list[str]:
+    """Lines ending at LF (as diff and patch see them: CR stays part of the line)."""
+    parts = text.split("\n")
+    lines = [p + "\n" for p in parts[:-1]]
+    if parts[-1]:
+        lines.append(parts[-1])
+    return lines
+
+
+def _range(start: int, length: int) -> str:
+    if length == 1:
+        return str(start + 1)
+    return f"{start + 1 if length else start},{length}"
+
+
+def write_diff(pairs, name: str, out: BinaryIO, errors: str = "strict", context: int = 3) -> bool:
+    """Write a unified diff (`--- a/NAME`, `+++ b/NAME`, git style) of the changed blocks.
+
+    Blocks end at line ends, so hunks are computed block by block (memory stays flat) and their
+    line numbers offset by the lines before the block. Returns whether anything changed.
+    """
+    from difflib import SequenceMatcher
+
+    old_base = new_base = 0
+    header, first = False, True
+    prefix = b""
+    for before, after in pairs:
+        if first and before == BOM:
+            first, prefix = False, BOM  # a leading BOM stays on line 1, as it is in the file
+            continue
+        first = False
+        before, after, prefix = prefix + before, prefix + after, b""
+        if after != before:
+            a = _split_lines(before.decode("utf-8", errors))
+            b = _split_lines(after.decode("utf-8", errors))
+            for group in SequenceMatcher(None, a, b, autojunk=False).get_grouped_opcodes(context):
+                if not header:
+                    out.write(f"--- a/{name}\n+++ b/{name}\n".encode("utf-8", "surrogateescape"))
+                    header = True
+                first, last = group[0], group[-1]
+                i1, i2, j1, j2 = first[1], last[2], first[3], last[4]
+                lines = [f"@@ -{_range(old_base + i1, i2 - i1)} +{_range(new_base + j1, j2 - j1)} @@\n"]
+                for tag, ai1, ai2, bj1, bj2 in group:
+                    if tag == "equal":
+                        lines += [" " + line for line in a[ai1:ai2]]
+                        continue
+                    lines += ["-" + line for line in a[ai1:ai2]]
+                    lines += ["+" + line for line in b[bj1:bj2]]
+                text = "".join(
+                    line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines
+                )
+                out.write(text.encode("utf-8", "surrogateescape"))
+        old_base += before.count(b"\n")
+        new_base += after.count(b"\n")
+    if header:
+        out.flush()
+    return header

@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format bench golden clean
+.PHONY: run test lint format bench golden docs clean
 
 $(STAMP): pyproject.toml Makefile
 	$(PYTHON) -m venv $(VENV)
@@ -40,3 +40,7 @@ golden: $(STAMP)
 
 clean:
 	rm -rf $(VENV) build .pytest_cache .hypothesis
+
+# Regenerate the README's step and preset reference from the registries.
+docs: $(STAMP)
+	$(BIN)/python -m arabic_norm.docs README.md

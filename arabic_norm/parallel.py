@@ -1,0 +1,348 @@
+"""All cores: across the blocks of one big stream, and across many files.
+
+    >>> normalize_stream(pipeline, src.read, dst.write, jobs=2)          # one big file or stdin
+    >>> for outcome in map_ordered(process_file, tasks, jobs=4, describe=str):
+    ...     outcome.result()                                                # raises the worker's error
+
+Both keep the order of the input (the output of `-j 4` is byte-identical to `-j 1`) and keep a
+bounded number of tasks in flight (`2 * jobs`), so memory stays flat whatever the input size: the
+reader waits for the oldest block to be written before it reads another.
+
+Workers are a `concurrent.futures.ProcessPoolExecutor`. The pipeline is sent once per worker (it
+pickles as its specification and is compiled in the worker). An exception raised in a worker is
+re-raised in the parent as the same type when it can cross the process boundary
+(`UndecodableInput`, `MalformedRecord`, `OSError`...), otherwise as `WorkerError`; either way it
+names the file that was being worked on and carries the worker's traceback. A worker that dies
+(killed, out of memory) is reported the same way, never ignored.
+"""
+
+from __future__ import annotations
+
+import copyreg
+import os
+import pickle
+import stat
+import traceback
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from typing import Any
+
+from .stream import BLOCK_SIZE, BOM, UndecodableInput, iter_blocks, safe_cut
+
+# UndecodableInput's __init__ takes (offset, line, reason): teach pickle to rebuild it that way.
+copyreg.pickle(UndecodableInput, lambda e: (UndecodableInput, (e.offset, e.line, e.reason)))
+
+
+class WorkerError(RuntimeError):
+    """A worker failed on `where` (a file name, or `name` + byte offset for a block)."""
+
+    def __init__(self, where: str, message: str, details: str = ""):
+        super().__init__(f"{where}: {message}")
+        self.where, self.message, self.details = where, message, details
+
+    def __reduce__(self):
+        return (WorkerError, (self.where, self.message, self.details))
+
+
+def resolve_jobs(jobs: int | None) -> int:
+    """`-j` value -> number of processes: 0 (or None) means every core."""
+    if jobs is None or jobs == 0:
+        try:
+            return len(os.sched_getaffinity(0))
+        except (AttributeError, OSError):  # pragma: no cover (not Linux)
+            return os.cpu_count() or 1
+    if jobs < 0:
+        raise ValueError(f"--jobs must be 0 (all cores) or a positive number, not {jobs}")
+    return jobs
+
+
+# --- worker side --------------------------------------------------------------------------------
+_STATE: dict[str, Any] = {}
+
+
+def _init_worker(pipeline) -> None:
+    _STATE["pipeline"] = pipeline
+    if pipeline is not None:
+        _ = pipeline.passes  # compile once per worker
+
+
+def _portable(error: BaseException) -> BaseException:
+    """`error` if it survives pickling, else a WorkerError with its text and traceback."""
+    tb = "".join(traceback.format_exception(error))
+    try:
+        pickle.loads(pickle.dumps(error))
+    except Exception:
+        return WorkerError("worker", f"{type(error).__name__}: {error}", tb)
+    error.worker_traceback = tb  # type: ignore[attr-defined]
+    return error
+
+
+def _run_block(block: bytes, errors: str, offset: int, lines: int) -> tuple[bool, Any]:
+    try:
+        return True, _STATE["pipeline"].normalize_block(block, errors, offset, lines)
+    except BaseException as e:
+        return False, _portable(e)
+
+
+def _run_range(path: str, start: int, end: int, errors: str) -> tuple[bool, Any]:
+    try:
+        fds = _STATE.setdefault("fds", {})
+        if path not in fds:
+            fds[path] = os.open(path, os.O_RDONLY)
+        block = os.pread(fds[path], end - start, start)
+        if len(block) != end - start:
+            raise OSError(f"{path} changed while it was being read")
+        return True, _STATE["pipeline"].normalize_block(block, errors, start, 0)
+    except BaseException as e:
+        return False, _portable(e)
+
+
+def _run_call(fn: Callable, item: Any) -> tuple[bool, Any]:
+    try:
+        return True, fn(item)
+    except BaseException as e:
+        return False, _portable(e)
+
+
+# --- parent side --------------------------------------------------------------------------------
+def _executor(jobs: int, pipeline=None) -> ProcessPoolExecutor:
+    if pipeline is not None:
+        _ = pipeline.passes  # compiled (and numpy imported, if used) before workers fork
+    return ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(pipeline,))
+
+
+def _raise_from_worker(where: str, error: BaseException) -> None:
+    tb = getattr(error, "worker_traceback", "")
+    if isinstance(error, WorkerError):
+        raise WorkerError(where, error.message, error.details)
+    if isinstance(error, (UndecodableInput, OSError, ValueError, KeyboardInterrupt, MemoryError)):
+        raise error
+    raise WorkerError(where, f"{type(error).__name__}: {error}", tb) from error
+
+
+def _result(future: Future, where: str):
+    try:
+        ok, value = future.result()
+    except BrokenProcessPool as e:
+        raise WorkerError(where, f"a worker process died ({e})") from e
+    if not ok:
+        _raise_from_worker(where, value)
+    return value
+
+
+def normalize_stream(
+    pipeline,
+    read: Callable[[int], bytes],
+    write: Callable[[bytes], Any],
+    *,
+    jobs: int = 1,
+    errors: str = "strict",
+    block_size: int = BLOCK_SIZE,
+    name: str = "<stdin>",
+    progress: Callable[[int], Any] | None = None,
+) -> None:
+    """Normalize the byte stream `read` into `write`, with `jobs` processes (0: all cores).
+
+    Output is byte-identical to `pipeline.iter_normalized(read, errors, block_size)` for every
+    `jobs`. `progress(n)` is called with the number of input bytes consumed after each block.
+    """
+    jobs = resolve_jobs(jobs)
+    if jobs == 1:
+        for block, out in _serial_blocks(pipeline, read, errors, block_size):
+            write(out)
+            if progress:
+                progress(len(block))
+        return
+    in_flight: deque[tuple[Future, int, int]] = deque()
+    offset = lines = 0
+    with _executor(jobs, pipeline) as pool:
+        try:
+            first = True
+            for block in iter_blocks(read, block_size):
+                if first and block.startswith(BOM):
+                    write(BOM)
+                    block, offset = block[3:], 3
+                    if progress:
+                        progress(3)
+                first = False
+                in_flight.append((pool.submit(_run_block, block, errors, offset, lines), offset, len(block)))
+                offset += len(block)
+                lines += block.count(b"\n")
+                while len(in_flight) >= 2 * jobs:
+                    _drain_one(in_flight, write, name, progress)
+            while in_flight:
+                _drain_one(in_flight, write, name, progress)
+        except BaseException:
+            for future, _, _ in in_flight:
+                future.cancel()
+            raise
+
+
+def file_ranges(fd: int, size: int, block_size: int = BLOCK_SIZE, start: int = 0) -> Iterator[tuple[int, int]]:
+    """Cut the regular file `fd` of `size` bytes into (start, end) ranges of about `block_size`
+    bytes, each ending at a place `stream.safe_cut` accepts (the last at the end of the file).
+
+    Only a small window before each nominal end is read, so the parent process does not read the
+    file; the workers read their own ranges. The ranges differ from `iter_blocks`' blocks, which
+    does not change the output: a pipeline gives the same bytes for any cut `safe_cut` allows.
+    """
+    pos = start
+    while pos < size:
+        end = pos + block_size
+        while True:
+            if end >= size:
+                yield pos, size
+                return
+            window = min(1 << 16, end - pos)
+            cut = safe_cut(os.pread(fd, window, end - window))
+            if not cut and window < end - pos:
+                cut = safe_cut(os.pread(fd, end - pos, pos))
+                window = end - pos
+            if cut:
+                yield pos, end - window + cut
+                pos = end - window + cut
+                break
+            end += block_size  # one line with no safe cut at all: keep it whole, as iter_blocks does
+
+
+def normalize_file(
+    pipeline,
+    path: str,
+    write: Callable[[bytes], Any],
+    *,
+    jobs: int = 1,
+    errors: str = "strict",
+    block_size: int = BLOCK_SIZE,
+    progress: Callable[[int], Any] | None = None,
+) -> None:
+    """Normalize the file at `path` into `write`; like `normalize_stream`, but for a regular
+    (uncompressed) file with `jobs` > 1 the workers read their ranges themselves (`os.pread`), so
+    only the output crosses the process boundary."""
+    jobs = resolve_jobs(jobs)
+    with open(path, "rb") as f:
+        st = os.fstat(f.fileno())
+        if jobs == 1 or not stat.S_ISREG(st.st_mode) or st.st_size <= block_size:
+            normalize_stream(pipeline, f.read, write, jobs=jobs, errors=errors, block_size=block_size, name=path)
+            return
+        start = 0
+        if os.pread(f.fileno(), 3, 0) == BOM:
+            write(BOM)
+            start = 3
+        in_flight: deque[tuple[Future, int, int]] = deque()
+        with _executor(jobs, pipeline) as pool:
+            try:
+                for a, b in file_ranges(f.fileno(), st.st_size, block_size, start):
+                    in_flight.append((pool.submit(_run_range, path, a, b, errors), a, b - a))
+                    while len(in_flight) >= 2 * jobs:
+                        _drain_one(in_flight, write, path, progress, f.fileno())
+                while in_flight:
+                    _drain_one(in_flight, write, path, progress, f.fileno())
+            except BaseException:
+                for future, _, _ in in_flight:
+                    future.cancel()
+                raise
+
+
+def _line_of(fd: int, offset: int) -> int:
+    """1-based line number of byte `offset` in the file `fd`."""
+    lines, pos = 1, 0
+    while pos < offset:
+        chunk = os.pread(fd, min(BLOCK_SIZE, offset - pos), pos)
+        if not chunk:
+            break
+        lines += chunk.count(b"\n")
+        pos += len(chunk)
+    return lines
+
+
+def _drain_one(in_flight, write, name, progress, fd: int | None = None) -> None:
+    future, offset, size = in_flight.popleft()
+    try:
+        out = _result(future, f"{name} (block at byte {offset})")
+    except UndecodableInput as e:
+        if fd is None:
+            raise
+        raise UndecodableInput(e.offset, _line_of(fd, e.offset), e.reason) from None
+    write(out)
+    if progress:
+        progress(size)
+
+
+def _serial_blocks(pipeline, read, errors, block_size) -> Iterator[tuple[bytes, bytes]]:
+    """(input block, output) pairs, as `Pipeline.iter_normalized` computes them."""
+    offset = lines = 0
+    first = True
+    for block in iter_blocks(read, block_size):
+        if first and block.startswith(BOM):
+            yield BOM, BOM
+            block, offset = block[3:], 3
+        first = False
+        yield block, pipeline.normalize_block(block, errors, offset, lines)
+        offset += len(block)
+        lines += block.count(b"\n")
+
+
+@dataclass
+class Outcome:
+    """The result of one task of `map_ordered`: `value`, or the `error` it raised."""
+
+    item: Any
+    value: Any = None
+    error: BaseException | None = None
+
+    def result(self):
+        if self.error is not None:
+            raise self.error
+        return self.value
+
+
+def map_ordered(
+    fn: Callable[[Any], Any],
+    items: Iterable[Any],
+    *,
+    jobs: int = 1,
+    describe: Callable[[Any], str] = str,
+    pipeline=None,
+) -> Iterator[Outcome]:
+    """Run `fn(item)` for every item in `jobs` processes; yield an `Outcome` per item, in order.
+
+    `fn` must be a module-level function (it is pickled). An error is not raised here but handed
+    back as `outcome.error` (so the caller can report it and go on with the other files, then exit
+    with the right code); `outcome.result()` raises it. Errors that cannot cross the process
+    boundary, and dead workers, become `WorkerError` naming `describe(item)`. `pipeline`, if given,
+    is compiled once per worker before the first task.
+    """
+    jobs = resolve_jobs(jobs)
+    if jobs == 1:
+        for item in items:
+            try:
+                yield Outcome(item, fn(item))
+            except Exception as e:
+                yield Outcome(item, error=e)
+        return
+    in_flight: deque[tuple[Any, Future]] = deque()
+
+    def drain() -> Outcome:
+        item, future = in_flight.popleft()
+        try:
+            return Outcome(item, _result(future, describe(item)))
+        except Exception as e:
+            if isinstance(e, (UndecodableInput, OSError, ValueError)) and not isinstance(e, WorkerError):
+                return Outcome(item, error=e)
+            return Outcome(item, error=e if isinstance(e, WorkerError) else WorkerError(describe(item), str(e)))
+
+    with _executor(jobs, pipeline) as pool:
+        try:
+            for item in items:
+                in_flight.append((item, pool.submit(_run_call, fn, item)))
+                while len(in_flight) >= 2 * jobs:
+                    yield drain()
+            while in_flight:
+                yield drain()
+        except BaseException:
+            for _, future in in_flight:
+                future.cancel()
+            raise

@@ -280,7 +280,7 @@ def _run(pipeline, source, read, target, settings, out, on_block, result) -> Non
         for before, after in pairs:
             changed = changed or after != before
     elif mode == "diff":
-        changed = write_diff(pairs, source.name, out, settings.errors)
+        changed = write_diff(pairs, source.name, out, settings.errors, chunk=settings.block_size)
     elif mode == "output":
         changed = _write_file(pairs, source, target)
     elif mode == "in-place":
@@ -376,23 +376,35 @@ def _range(start: int, length: int) -> str:
     return f"{start + 1 if length else start},{length}"
 
 
-def write_diff(pairs, name: str, out: BinaryIO, errors: str = "strict", context: int = 3) -> bool:
-    """Write a unified diff (`--- a/NAME`, `+++ b/NAME`, git style) of the changed blocks.
+def _regrouped(pairs, size: int):
+    """Join consecutive (before, after) blocks into chunks of at least `size` input bytes."""
+    before, after, n = [], [], 0
+    for b, a in pairs:
+        before.append(b)
+        after.append(a)
+        n += len(b)
+        if n >= size:
+            yield b"".join(before), b"".join(after)
+            before, after, n = [], [], 0
+    if before:
+        yield b"".join(before), b"".join(after)
 
-    Blocks end at line ends, so hunks are computed block by block (memory stays flat) and their
-    line numbers offset by the lines before the block. Returns whether anything changed.
+
+def write_diff(
+    pairs, name: str, out: BinaryIO, errors: str = "strict", context: int = 3, chunk: int = BLOCK_SIZE
+) -> bool:
+    """Write a unified diff (`--- a/NAME`, `+++ b/NAME`, git style) of what changes.
+
+    Blocks are regrouped into chunks of about `chunk` bytes and each chunk is diffed on its own,
+    with its line numbers offset by the lines before it: memory stays flat, and only a hunk that
+    meets a chunk edge (in inputs over `chunk` bytes) shows less context. Lines end at LF, as
+    diff and patch see them. Returns whether anything changed.
     """
     from difflib import SequenceMatcher
 
     old_base = new_base = 0
-    header, first = False, True
-    prefix = b""
-    for before, after in pairs:
-        if first and before == BOM:
-            first, prefix = False, BOM  # a leading BOM stays on line 1, as it is in the file
-            continue
-        first = False
-        before, after, prefix = prefix + before, prefix + after, b""
+    header = False
+    for before, after in _regrouped(pairs, chunk):
         if after != before:
             a = _split_lines(before.decode("utf-8", errors))
             b = _split_lines(after.decode("utf-8", errors))

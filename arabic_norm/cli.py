@@ -284,7 +284,7 @@ def print_stats(pipeline: Pipeline, results) -> None:
 class _Progress:
     """A rich progress bar on stderr (bytes, speed, time left); imported only when shown."""
 
-    def __init__(self, total: int | None):
+    def __init__(self, total: int | None, force: bool = False):
         from rich.console import Console
         from rich.progress import (
             BarColumn,
@@ -301,7 +301,7 @@ class _Progress:
             DownloadColumn(),
             TransferSpeedColumn(),
             TimeRemainingColumn(),
-            console=Console(stderr=True),
+            console=Console(stderr=True, force_terminal=force or None),
             redirect_stdout=False,
             transient=True,
         )
@@ -544,7 +544,7 @@ def _make_progress(progress: bool | None, quiet: bool, sources) -> _Progress | N
     if progress is None and total < PROGRESS_MIN_BYTES:
         return None
     has_stdin = any(isinstance(s, Source) and s.path is None for s in sources)
-    return _Progress(None if has_stdin else total)
+    return _Progress(None if has_stdin else total, force=progress is True)
 
 
 def _targets(sources, output: str | None, output_dir: str | None) -> dict[Source, str]:

@@ -298,6 +298,16 @@ def test_explicitly_named_files_ignore_the_include_globs(cwd):
     assert arabic_norm("notes.rst.bak").stdout == "ا\n".encode()
 
 
+# --- progress ----------------------------------------------------------------------------------------------
+def test_progress_bar_goes_to_stderr_only_when_asked_off_a_terminal(cwd):
+    (cwd / "in.txt").write_bytes("أ\n".encode())
+    quiet = arabic_norm("in.txt")  # stderr is a pipe here: no bar by default
+    assert quiet.stderr == b""
+    shown = arabic_norm("--progress", "in.txt")
+    assert shown.stdout == "ا\n".encode()
+    assert b"[1/1] in.txt" in shown.stderr and b"bytes" in shown.stderr
+
+
 # --- start-up ----------------------------------------------------------------------------------------------
 def imported_modules(*args: str, input: bytes = b"") -> set[str]:
     env = {**os.environ, "PYTHONPROFILEIMPORTTIME": "1"}

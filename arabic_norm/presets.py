@@ -10,6 +10,8 @@ class Preset:
     name: str
     chain: str
     help: str
+    # False only for compatibility presets whose peer is not idempotent (byte-identity wins).
+    idempotent: bool = True
 
 
 PRESETS: dict[str, Preset] = {
@@ -28,6 +30,32 @@ PRESETS: dict[str, Preset] = {
             "folded together (presentation forms, invisible marks, tashkeel, tatweel, alef, ya, teh "
             "marbuta, Persian letters, digits, punctuation, quotes, letters repeated for emphasis, "
             "runs of blanks). Hamza carriers are kept: سؤال and سوال are different words.",
+        ),
+        Preset(
+            "camel",
+            "camel-unicode --dediac camel-letters",
+            "byte-identical to the camel-tools recipe normalize_unicode -> dediac_ar -> "
+            "normalize_alef_ar -> normalize_alef_maksura_ar -> normalize_teh_marbuta_ar, on "
+            "arabic-norm's engine (camel-tools not needed): ﷼ ﷽ spelled out, NFKC, harakat and "
+            "dagger alef removed, أ إ آ ٱ -> ا, ى -> ي, ة -> ه. Tatweel and the Quranic marks stay. "
+            "NOT idempotent, like camel-tools: أ + combining madda U+0653 gives ا + U+0653, which a "
+            "second run composes to آ and then ا; ى + hamza above U+0654 gives ي + U+0654, which a "
+            "second run composes to ئ. Byte-identity with camel-tools wins over idempotence here.",
+            idempotent=False,
+        ),
+        Preset(
+            "lucene",
+            "lucene-arabic",
+            "exactly Lucene's ArabicNormalizer (Elasticsearch's arabic_normalization filter): "
+            "أ إ آ -> ا, ى -> ي, ة -> ه, tatweel and the harakat U+064B-U+0652 removed; nothing else "
+            "is touched (alef wasla, dagger alef, combining hamza and Quranic marks stay).",
+        ),
+        Preset(
+            "lucene-persian",
+            "lucene-persian",
+            "exactly Lucene's PersianNormalizer: ی ے -> ي, ک -> ك, ۀ ہ -> ه, hamza above U+0654 "
+            "removed; nothing else is touched (PersianAnalyzer also runs the lucene preset's "
+            "ArabicNormalizer first: chain lucene-arabic lucene-persian for that).",
         ),
     )
 }

@@ -129,6 +129,14 @@ CASES = [
     ("unicode --form NFKC", "ﻻ", "لا", "NFKC folds presentation forms"),
     ("unicode --form NFD", "أ", "ا\u0654", "NFD decomposes"),
     ("unicode --form NFKD", "ﻷ", "لا\u0654", "NFKD does both"),
+    # --- compatibility steps (checked against the peers in test_camel.py and test_lucene.py) ----
+    ("camel-unicode", "\ufdfc", "ريال", "rial sign spelled with Arabic yeh, not NFKC's farsi yeh"),
+    ("camel-unicode", "ﻷ ا\u0654", "لأ أ", "then NFKC: presentation forms folded, hamza composed"),
+    ("camel-unicode --dediac", "مَبْنًى", "مبنى", "--dediac removes camel-tools' diacritics too"),
+    ("camel-dediac", "هَٰذَا ـ ا\u0653", "هذا ـ ا\u0653", "harakat and dagger alef go; tatweel, madda stay"),
+    ("camel-letters", "أ إ آ ٱ ٲ ى ة", "ا ا ا ا ٲ ي ه", "camel-tools' alef set includes wasla, not ٲ"),
+    ("lucene-arabic", "ٱلْكِتَابَةُ ـ", "ٱلكتابه ", "wasla kept, harakat and tatweel go, ة -> ه"),
+    ("lucene-persian", "کتابۀ ی ھ ا\u0654", "كتابه ي ھ ا", "ھ kept; hamza above deleted everywhere"),
 ]
 
 

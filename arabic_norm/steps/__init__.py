@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from .base import CharMap, FormRule, Operation, Option, Rule, Step
+from .camel import ARCLEAN, TRANSLIT
+from .compat import CAMEL_DEDIAC, CAMEL_LETTERS, CAMEL_UNICODE, LUCENE_ARABIC, LUCENE_PERSIAN
 from .letters import ALEF, ELONGATION, HAMZA, PERSIAN, TEH_MARBUTA, YA
 from .marks import DIACRITICS, TATWEEL
 from .spacing import INVISIBLE, WHITESPACE
@@ -26,6 +28,13 @@ STEPS: dict[str, Step] = {
         WHITESPACE,
         ELONGATION,
         UNICODE,
+        CAMEL_UNICODE,
+        CAMEL_DEDIAC,
+        CAMEL_LETTERS,
+        LUCENE_ARABIC,
+        LUCENE_PERSIAN,
+        TRANSLIT,
+        ARCLEAN,
     )
 }
 

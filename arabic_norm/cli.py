@@ -385,6 +385,39 @@ def _globs_help(globs) -> str:
     default=None,
     help=f"Progress bar on stderr (default: on a terminal, for inputs over {PROGRESS_MIN_BYTES >> 20} MiB).",
 )
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=0),
+    default=1,
+    show_default=True,
+    help="Worker processes (0: all cores): across files with -i, --check and --output-dir, otherwise across "
+    "the blocks of each input. Output is byte-identical for any value.",
+)
+@click.option(
+    "--field",
+    "fields",
+    multiple=True,
+    metavar="NAME",
+    help="JSON Lines: normalize only this field's string values (repeatable; nested keys with dots, "
+    "e.g. meta.title; a list applies to each element). Everything else is kept byte for byte.",
+)
+@click.option(
+    "--column",
+    "columns",
+    multiple=True,
+    metavar="NAME",
+    help="CSV (RFC 4180) or TSV (.tsv/.tab: tabs, no quoting): normalize only this column, named by the "
+    "header (repeatable). Other columns and unchanged rows are kept byte for byte.",
+)
+@click.option(
+    "--on-error",
+    type=click.Choice(["fail", "skip"]),
+    default="fail",
+    show_default=True,
+    help="A malformed JSONL line or CSV record: fail (an input error naming the line), or skip (copy it "
+    "unchanged and report its line number).",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Only report errors.")
 @click.option("-v", "--verbose", is_flag=True, help="Also report unchanged and skipped files.")
 @click.version_option(__version__, "--version", prog_name="arabic-norm", message="%(prog)s %(version)s")
@@ -431,9 +464,15 @@ def run(
     progress,
     quiet,
     verbose,
+    jobs=1,
+    fields=(),
+    columns=(),
+    on_error="fail",
 ) -> int:
     if quiet and verbose:
         raise click.UsageError("-q and -v cannot be used together")
+    if fields and columns:
+        raise click.UsageError("--field (JSON Lines) and --column (CSV/TSV) cannot be used together")
     if list_steps:
         print_steps()
         return EXIT_OK
@@ -495,14 +534,27 @@ def run(
     targets = _targets(sources, output, output_dir)
 
     say = Reporter(quiet, verbose)
-    settings = Settings(mode=mode, errors=errors or config.errors or "strict", stats=stats)
+    if jobs != 1:
+        from .parallel import resolve_jobs
+
+        jobs = resolve_jobs(jobs)
+    settings = Settings(
+        mode=mode,
+        errors=errors or config.errors or "strict",
+        stats=stats,
+        jobs=jobs,
+        fields=tuple(fields),
+        columns=tuple(columns),
+        on_error=on_error,
+    )
     out = sys.stdout.buffer
     results = []
     failed = False
     bar = _make_progress(progress, quiet, sources)
     with bar or _Nothing():
         files = [s for s in sources if isinstance(s, Source)]
-        for item in sources:
+        across_files = jobs > 1 and mode in ("output", "in-place", "check") and len(files) > 1
+        for item in sources if not across_files else ():
             if isinstance(item, Missing):
                 say.error(f"{item.path}: no such file or directory")
                 failed = True
@@ -514,6 +566,8 @@ def run(
             )
             results.append(result)
             failed |= _report(say, result, mode, settings)
+        if across_files:
+            failed |= _run_across_files(pipeline, sources, targets, settings, say, bar, results)
 
     _summary(say, results, mode, output_dir)
     if stats:
@@ -523,6 +577,40 @@ def run(
     if mode in ("check", "diff") and any(r.changed for r in results):
         return EXIT_CHANGED
     return EXIT_OK
+
+
+def _process_task(task):
+    """One file in a worker process (module level: it is pickled)."""
+    pipeline, item, target, settings = task
+    return process_file(pipeline, item, target, settings)
+
+
+def _run_across_files(pipeline, sources, targets, settings: Settings, say, bar, results) -> bool:
+    """-j N over many files (modes that write nothing to stdout): one file per task, results
+    reported in input order. Returns True if there was an input error."""
+    from .files import FileResult
+    from .parallel import map_ordered
+
+    failed = False
+    for item in sources:
+        if isinstance(item, Missing):
+            say.error(f"{item.path}: no such file or directory")
+            failed = True
+    files = [s for s in sources if isinstance(s, Source)]
+    one_each = settings._replace(jobs=1)
+    tasks = [(pipeline, s, targets.get(s), one_each) for s in files]
+    for n, outcome in enumerate(
+        map_ordered(_process_task, tasks, jobs=settings.jobs, describe=lambda t: t[1].name, pipeline=pipeline), 1
+    ):
+        item = outcome.item[1]
+        error = outcome.error
+        result = FileResult(item.name, "error", str(error)) if error is not None else outcome.value
+        if bar:
+            bar.file(item.name, n, len(files))
+            bar.advance(result.bytes_read)
+        results.append(result)
+        failed |= _report(say, result, settings.mode, settings)
+    return failed
 
 
 class _Nothing:

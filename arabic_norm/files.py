@@ -102,12 +102,21 @@ def _walk(root: str, include, exclude, skip_real) -> Iterator[Source]:
 
 # --- reading and writing ------------------------------------------------------------------------
 def open_input(path: str) -> BinaryIO:
-    """Open an input file for binary reading."""
+    """Open an input file for binary reading, decompressing `.gz .bz2 .xz .zst` by extension."""
+    if path.lower().endswith((".gz", ".bz2", ".xz", ".zst")):
+        from .compression import open_compressed
+
+        return open_compressed(path, "rb")
     return open(path, "rb")
 
 
 def open_output(path: str) -> BinaryIO:
-    """Open an output file for binary writing (the name decides the format: plain for now)."""
+    """Open an output file for binary writing, compressing `.gz .bz2 .xz .zst` by extension (a
+    temporary file beside the target ends with the target's name, so it is compressed alike)."""
+    if path.lower().endswith((".gz", ".bz2", ".xz", ".zst")):
+        from .compression import open_compressed
+
+        return open_compressed(path, "wb")
     return open(path, "wb")
 
 
@@ -197,6 +206,10 @@ class Settings(NamedTuple):
     errors: str = "strict"
     block_size: int = BLOCK_SIZE
     stats: bool = False
+    jobs: int = 1  # worker processes for the blocks of this input (parallel.py)
+    fields: tuple[str, ...] = ()  # JSONL: normalize only these fields (structured.py)
+    columns: tuple[str, ...] = ()  # CSV/TSV: normalize only these columns
+    on_error: str = "fail"  # malformed JSONL line / CSV record: skip (copy unchanged, report) | fail
 
 
 class FileResult:
@@ -255,6 +268,11 @@ def process_file(
     except UndecodableInput as e:
         result.status = "error"
         result.message = f"line {e.line}, byte offset {e.offset}: {e.reason}"
+    except Exception as e:
+        if not _optional_layer_error(e):
+            raise
+        result.status = "error"
+        result.message = str(e)
     except BrokenPipeError:
         raise
     except OSError as e:
@@ -265,8 +283,50 @@ def process_file(
     return result
 
 
+def _optional_layer_error(e: Exception) -> bool:
+    """An input error of the layers loaded only when used: malformed JSONL/CSV, a missing column,
+    `.zst` without zstandard, a failed worker."""
+    for module, names in (
+        ("arabic_norm.structured", ("MalformedRecord", "StructuredError")),
+        ("arabic_norm.compression", ("MissingCompressionSupport",)),
+        ("arabic_norm.parallel", ("WorkerError",)),
+    ):
+        loaded = sys.modules.get(module)
+        if loaded is not None and isinstance(e, tuple(getattr(loaded, n) for n in names)):
+            return True
+    return False
+
+
+def _structured_pairs(pipeline, source, read, settings):
+    """(input, output) pairs for --field (JSONL) or --column (CSV/TSV); malformed records skipped
+    with --on-error skip are reported on stderr with their line numbers."""
+    from .structured import RecordStats, format_of, iter_jsonl, iter_table
+
+    stats = RecordStats()
+    if settings.fields:
+        yield from iter_jsonl(
+            pipeline, read, settings.fields, on_error=settings.on_error, errors=settings.errors, stats=stats
+        )
+    else:
+        kind = "tsv" if format_of(source.name) == "tsv" else "csv"
+        yield from iter_table(
+            pipeline, read, settings.columns, kind=kind, on_error=settings.on_error, errors=settings.errors, stats=stats
+        )
+    for line, reason in stats.malformed:
+        sys.stderr.write(f"arabic-norm: {source.name}: line {line}: {reason} (skipped, copied unchanged)\n")
+
+
 def _run(pipeline, source, read, target, settings, out, on_block, result) -> None:
-    pairs = normalized_blocks(pipeline, read, settings.errors, settings.block_size)
+    if settings.fields or settings.columns:
+        pairs = _structured_pairs(pipeline, source, read, settings)
+    elif settings.jobs != 1:
+        from .parallel import parallel_pairs
+
+        pairs = parallel_pairs(
+            pipeline, read, settings.errors, settings.block_size, jobs=settings.jobs, name=source.name
+        )
+    else:
+        pairs = normalized_blocks(pipeline, read, settings.errors, settings.block_size)
     pairs = _observed(pairs, pipeline, settings, on_block, result)
     mode = settings.mode
     if mode == "stdout":
@@ -295,7 +355,8 @@ def _observed(pairs, pipeline, settings, on_block, result):
     """Count bytes (and with --stats, characters changed per step) as blocks go by."""
     for before, after in pairs:
         result.bytes_read += len(before)
-        if settings.stats and after != before:
+        # (per-step counts of JSONL/CSV records would count the fields left alone too: not given)
+        if settings.stats and after != before and not (settings.fields or settings.columns):
             _, counts = pipeline.step_counts(before.decode("utf-8", settings.errors))
             for name, n in counts:
                 result.counts[name] = result.counts.get(name, 0) + n

@@ -271,6 +271,45 @@ def _drain_one(in_flight, write, name, progress, fd: int | None = None) -> None:
         progress(size)
 
 
+def parallel_pairs(
+    pipeline,
+    read: Callable[[int], bytes],
+    errors: str = "strict",
+    block_size: int = BLOCK_SIZE,
+    *,
+    jobs: int = 2,
+    name: str = "<stdin>",
+) -> Iterator[tuple[bytes, bytes]]:
+    """(input block, output block) pairs, in order, exactly as `files.normalized_blocks` yields
+    them, the blocks normalized in `jobs` worker processes (at most `2 * jobs` in flight)."""
+    jobs = resolve_jobs(jobs)
+    if jobs == 1:
+        yield from _serial_blocks(pipeline, read, errors, block_size)
+        return
+    in_flight: deque[tuple[Future, int, bytes]] = deque()
+    offset = lines = 0
+    first = True
+    with _executor(jobs, pipeline) as pool:
+        try:
+            for block in iter_blocks(read, block_size):
+                if first and block.startswith(BOM):
+                    yield BOM, BOM
+                    block, offset = block[3:], 3
+                first = False
+                in_flight.append((pool.submit(_run_block, block, errors, offset, lines), offset, block))
+                offset += len(block)
+                lines += block.count(b"\n")
+                while len(in_flight) >= 2 * jobs:
+                    future, at, before = in_flight.popleft()
+                    yield before, _result(future, f"{name} (block at byte {at})")
+            while in_flight:
+                future, at, before = in_flight.popleft()
+                yield before, _result(future, f"{name} (block at byte {at})")
+        finally:
+            for future, _, _ in in_flight:
+                future.cancel()
+
+
 def _serial_blocks(pipeline, read, errors, block_size) -> Iterator[tuple[bytes, bytes]]:
     """(input block, output) pairs, as `Pipeline.iter_normalized` computes them."""
     offset = lines = 0

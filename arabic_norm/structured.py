@@ -372,6 +372,111 @@ def rewrite_record(raw: str, row: list[str], changes: dict[int, str], dialect: d
     return "".join(out)
 
 
+class _RawReader(io.RawIOBase):
+    """A raw binary file over a `read(n)` function (to give `csv` a text stream)."""
+
+    def __init__(self, read: Callable[[int], bytes]):
+        self._read, self._pending = read, b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        if not self._pending:
+            self._pending = self._read(len(buffer))
+        n = min(len(buffer), len(self._pending))
+        buffer[:n] = self._pending[:n]
+        self._pending = self._pending[n:]
+        return n
+
+
+def iter_table(
+    pipeline: Callable[[str], str],
+    read: Callable[[int], bytes],
+    columns: Sequence[str],
+    *,
+    kind: str = "csv",
+    on_error: str = "fail",
+    errors: str = "strict",
+    stats: RecordStats | None = None,
+) -> Iterator[tuple[bytes, bytes]]:
+    """(input bytes, output bytes) of every record of a CSV/TSV stream (a leading BOM is a pair of
+    its own), normalizing the named columns. The outputs joined are the normalized file."""
+    _check_on_error(on_error)
+    if not columns:
+        raise StructuredError("no column given")
+    dialect = dialect_for(kind)
+    csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+    text = io.TextIOWrapper(io.BufferedReader(_RawReader(read)), encoding="utf-8", errors=errors, newline="")
+    stats = RecordStats() if stats is None else stats
+    lines_read = 0
+    consumed: list[str] = []
+    bom = False
+
+    def feed() -> Iterator[str]:
+        nonlocal lines_read, bom
+        try:
+            for line in text:
+                if lines_read == 0 and line.startswith("\ufeff"):
+                    bom, line = True, line[1:]
+                lines_read += 1
+                consumed.append(line)
+                yield line
+        except UnicodeDecodeError as e:
+            raise MalformedRecord(lines_read + 1, f"invalid UTF-8 ({e.reason})") from None
+
+    def take() -> bytes:
+        raw = "".join(consumed).encode("utf-8", errors)
+        consumed.clear()
+        return raw
+
+    reader = csv.reader(feed(), **dialect)
+    indexes: list[int] | None = None
+    while True:
+        first_line = lines_read + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as e:
+            if on_error == "fail":
+                raise MalformedRecord(first_line, f"bad CSV record: {e}") from None
+            stats.malformed.append((first_line, f"bad CSV record: {e}"))
+            if bom:
+                yield codecs.BOM_UTF8, codecs.BOM_UTF8
+                bom = False
+            raw = take()
+            yield raw, raw
+            continue
+        if bom:
+            yield codecs.BOM_UTF8, codecs.BOM_UTF8
+            bom = False
+        raw_text = "".join(consumed)
+        raw = take()
+        if not row:
+            yield raw, raw
+            continue
+        if indexes is None:  # the header
+            indexes = [i for i, name in enumerate(row) if name in columns]
+            missing = [c for c in columns if c not in row]
+            if missing:
+                raise StructuredError(f"column(s) {', '.join(map(repr, missing))} not in the header {row}")
+            yield raw, raw
+            continue
+        stats.records += 1
+        changes = {}
+        for i in indexes:
+            if i < len(row):
+                new = pipeline(row[i])
+                if new != row[i]:
+                    changes[i] = new
+        if changes:
+            stats.changed += 1
+            yield raw, rewrite_record(raw_text, row, changes, dialect).encode("utf-8", errors)
+        else:
+            yield raw, raw
+
+
 def normalize_table(
     pipeline: Callable[[str], str],
     source: BinaryIO,
@@ -383,67 +488,30 @@ def normalize_table(
     errors: str = "strict",
 ) -> RecordStats:
     """Stream a CSV/TSV file from `source` to `target` (binary), normalizing the named columns."""
-    _check_on_error(on_error)
-    if not columns:
-        raise StructuredError("no column given")
-    dialect = dialect_for(kind)
-    csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
-    text = io.TextIOWrapper(source, encoding="utf-8", errors=errors, newline="")
     stats = RecordStats()
-    lines_read = 0
-    consumed: list[str] = []
-
-    def feed() -> Iterator[str]:
-        nonlocal lines_read
-        try:
-            for line in text:
-                if lines_read == 0 and line.startswith("\ufeff"):
-                    target.write(codecs.BOM_UTF8)
-                    line = line[1:]
-                lines_read += 1
-                consumed.append(line)
-                yield line
-        except UnicodeDecodeError as e:
-            raise MalformedRecord(lines_read + 1, f"invalid UTF-8 ({e.reason})") from None
-
-    reader = csv.reader(feed(), **dialect)
-    indexes: list[int] | None = None
-    try:
-        while True:
-            first_line = lines_read + 1
-            try:
-                row = next(reader)
-            except StopIteration:
-                break
-            except csv.Error as e:
-                raw, consumed[:] = "".join(consumed), []
-                if on_error == "fail":
-                    raise MalformedRecord(first_line, f"bad CSV record: {e}") from None
-                stats.malformed.append((first_line, f"bad CSV record: {e}"))
-                target.write(raw.encode("utf-8", errors))
-                continue
-            raw, consumed[:] = "".join(consumed), []
-            if not row:
-                target.write(raw.encode("utf-8", errors))
-                continue
-            if indexes is None:  # the header
-                indexes = [i for i, name in enumerate(row) if name in columns]
-                missing = [c for c in columns if c not in row]
-                if missing:
-                    raise StructuredError(f"column(s) {', '.join(map(repr, missing))} not in the header {row}")
-                target.write(raw.encode("utf-8", errors))
-                continue
-            stats.records += 1
-            changes = {}
-            for i in indexes:
-                if i < len(row):
-                    new = pipeline(row[i])
-                    if new != row[i]:
-                        changes[i] = new
-            if changes:
-                stats.changed += 1
-                raw = rewrite_record(raw, row, changes, dialect)
-            target.write(raw.encode("utf-8", errors))
-    finally:
-        text.detach()
+    for _, out in iter_table(pipeline, source.read, columns, kind=kind, on_error=on_error, errors=errors, stats=stats):
+        target.write(out)
     return stats
+
+
+def iter_jsonl(
+    pipeline,
+    read: Callable[[int], bytes],
+    fields: Sequence[str],
+    *,
+    on_error: str = "fail",
+    errors: str = "strict",
+    block_size: int = 1 << 20,
+    stats: RecordStats | None = None,
+) -> Iterator[tuple[bytes, bytes]]:
+    """(input block, output block) pairs of a JSONL stream, in blocks of whole lines."""
+    _check_on_error(on_error)
+    for f in fields:
+        parse_field_path(f)
+    stats = RecordStats() if stats is None else stats
+    lines = 0
+    for block in iter_line_blocks(read, block_size):
+        out, block_stats = normalize_jsonl_block(pipeline, block, fields, on_error, errors, lines + 1)
+        stats.add(block_stats)
+        lines += block.count(b"\n")
+        yield block, out

@@ -77,3 +77,13 @@ def test_library_streaming_memory_is_flat(big_file, tmp_path, jobs):
         assert f.readline() == "السلام عليكم ورحمة الله، الي موسي الكتاب\n".encode()
     print(f"peak RSS -j {jobs}: {rss / 1024:.0f} MiB")
     assert rss < BOUND_KIB, f"peak RSS {rss / 1024:.0f} MiB for a {SIZE / 1e6:.0f} MB input"
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_command_line_memory_is_flat(big_file, tmp_path, jobs):
+    cli = str(Path(sys.executable).parent / "arabic-norm")
+    rss = peak_rss(tmp_path, [cli, "-j", jobs, "diacritics", "tatweel", "alef", "ya", str(big_file)])
+    with open(tmp_path / "out.txt", "rb") as f:
+        assert f.readline() == "السلام عليكم ورحمة الله، الي موسي الكتاب\n".encode()
+    print(f"peak RSS arabic-norm -j {jobs}: {rss / 1024:.0f} MiB")
+    assert rss < BOUND_KIB, f"peak RSS {rss / 1024:.0f} MiB for a {SIZE / 1e6:.0f} MB input"

@@ -234,3 +234,9 @@ def test_csv_round_trip_changes_only_the_named_column(rows, quoting, terminator)
         for r in rows:
             for v in (r[0], r[2]):
                 assert ('"' + v.replace('"', '""') + '"').encode() in out
+
+
+def test_bom_before_a_malformed_first_record_is_kept():
+    data = '\ufeff"a"x,t\nid,t\n1,أ\n'.encode()
+    out, stats = table(P, data, ["t"], on_error="skip")
+    assert out.startswith(b"\xef\xbb\xbf") and stats.malformed[0][0] == 1

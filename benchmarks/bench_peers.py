@@ -1,0 +1,253 @@
+"""arabic-norm against its peers on the four operations diacritics, tatweel, alef, ya; file to file.
+
+    .venv/bin/python benchmarks/bench_peers.py [--runs 5] [--readme]
+
+Tools, each a separate process reading FILE and writing OUT:
+
+- `arabic-norm diacritics tatweel alef ya FILE > OUT`, and the same with `-j 2`;
+- the PyPI package `arabic-norm` (Rust/PyO3), installed by this script into
+  `benchmarks/.venv-rust` (its module name collides with ours): `normalize(text)` with its
+  defaults strip_tashkeel, strip_tatweel, normalize_alif, normalize_ya;
+- pyarabic: `strip_tashkeel`, `strip_tatweel`, ى -> ي, `normalize_alef` (ya first: pyarabic's
+  normalize_alef also turns ى into ا);
+- camel-tools: `dediac_ar`, tatweel removed with `str.replace` (camel-tools' utilities have no
+  tatweel function), `normalize_alef_ar`, `normalize_alef_maksura_ar`;
+- one `str.translate` table.
+
+The peers are libraries that take a string: they read the whole file, normalize, write. Before any
+timing every tool's output is compared byte for byte with arabic-norm's; a difference aborts.
+
+**Where the peers disagree**, the comparison input is restricted: the peers agree on harakat,
+tanwin, shadda, sukun (U+064B-U+0652), tatweel, أ إ آ ٱ -> ا and ى -> ي, but not on the Quranic
+marks (U+0610-U+061A, U+06D6-U+06ED: the Rust library and arabic-norm remove them, pyarabic and
+camel-tools keep them), combining hamza/madda (U+0653-U+0655: Rust deletes them, arabic-norm composes
+them into the letter), the extended marks U+0656-U+065F, the dagger alef U+0670 (pyarabic turns it
+into ا), U+08D3-U+08FF (only arabic-norm) and ٲ ٳ ٵ (only arabic-norm). Lines containing any of
+these are dropped from a copy of each corpus (the script says how many); that copy is the input
+for every tool.
+
+Runs alternate between the tools (run 1 of every tool, then run 2, ...), the first round is a
+warm-up that is not counted, and the median of `--runs` rounds is reported with the ratio to the
+Rust library and each tool's peak RSS (`os.wait4`'s ru_maxrss of that process; for `-j 2` the
+largest of the parent and its workers). Not a test: timings depend on the machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import filecmp
+import os
+import platform
+import re
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+CORPUS = ROOT.parent / "shared" / "corpus"
+FILES = ["cls_tashkeela_classical.txt", "msa_hindawi_public_domain_books.txt"]
+RESULTS = HERE / "results"
+RUST_VENV = HERE / ".venv-rust"
+RUST_PACKAGE = "arabic-norm==0.1.0"
+BIN = Path(sys.executable).parent
+
+# Characters the peers treat differently (see the module docstring).
+DISPUTED = re.compile("[\u0610-\u061a\u0653-\u065f\u0670\u06d6-\u06ed\u08d3-\u08ff\u0672\u0673\u0675]")
+
+READ = "import sys\nwith open(sys.argv[1], encoding='utf-8', newline='') as f:\n    text = f.read()\n"
+WRITE = "with open(sys.argv[2], 'w', encoding='utf-8', newline='') as f:\n    f.write(text)\n"
+SCRIPTS = {
+    "rust": READ + "import arabic_norm\ntext = arabic_norm.normalize(text)\n" + WRITE,
+    "pyarabic": READ
+    + "from pyarabic import araby\n"
+    + "text = araby.strip_tashkeel(text)\ntext = araby.strip_tatweel(text)\n"
+    + "text = text.replace('\\u0649', '\\u064a')\ntext = araby.normalize_alef(text)\n"
+    + WRITE,
+    "camel": READ
+    + "from camel_tools.utils.dediac import dediac_ar\n"
+    + "from camel_tools.utils.normalize import normalize_alef_ar, normalize_alef_maksura_ar\n"
+    + "text = normalize_alef_maksura_ar(normalize_alef_ar(dediac_ar(text).replace('\\u0640', '')))\n"
+    + WRITE,
+    "translate": READ
+    + "table = dict.fromkeys(range(0x064B, 0x0653))\ntable[0x0640] = None\n"
+    + "table.update(dict.fromkeys(map(ord, '\\u0623\\u0625\\u0622\\u0671'), '\\u0627'))\n"
+    + "table[0x0649] = '\\u064a'\ntext = text.translate(table)\n"
+    + WRITE,
+}
+# -j 2 through the library when the command line has no -j yet.
+LIBRARY_J2 = (
+    "import sys\nfrom arabic_norm import Pipeline\nfrom arabic_norm.parallel import normalize_file\n"
+    "p = Pipeline.parse('diacritics tatweel alef ya')\n"
+    "with open(sys.argv[2], 'wb') as out:\n    normalize_file(p, sys.argv[1], out.write, jobs=2)\n"
+)
+CHAIN = ["diacritics", "tatweel", "alef", "ya"]
+
+
+def ensure_rust_venv() -> Path:
+    python = RUST_VENV / "bin" / "python"
+    if not python.exists():
+        print(f"installing {RUST_PACKAGE} into {RUST_VENV} ...", file=sys.stderr)
+        subprocess.run([sys.executable, "-m", "venv", str(RUST_VENV)], check=True)
+        subprocess.run([str(python), "-m", "pip", "install", "--quiet", RUST_PACKAGE], check=True)
+    return python
+
+
+def cli_has_jobs() -> bool:
+    done = subprocess.run([str(BIN / "arabic-norm"), "--help"], capture_output=True, text=True, check=False)
+    return "--jobs" in done.stdout
+
+
+def tools(rust_python: Path) -> dict[str, tuple[list[str], bool]]:
+    """name -> (command taking FILE OUT, whether the command writes to stdout)."""
+    cli = str(BIN / "arabic-norm")
+    j2 = ([cli, "-j", "2", *CHAIN], True) if cli_has_jobs() else ([sys.executable, "-c", LIBRARY_J2], False)
+    return {
+        "arabic-norm": ([cli, *CHAIN], True),
+        "arabic-norm -j 2": j2,
+        "arabic-norm (Rust, PyPI)": ([str(rust_python), "-I", "-c", SCRIPTS["rust"]], False),
+        "pyarabic": ([sys.executable, "-I", "-c", SCRIPTS["pyarabic"]], False),
+        "camel-tools": ([sys.executable, "-I", "-c", SCRIPTS["camel"]], False),
+        "str.translate": ([sys.executable, "-I", "-c", SCRIPTS["translate"]], False),
+    }
+
+
+def run(command: list[str], to_stdout: bool, source: Path, target: Path) -> tuple[float, int]:
+    """Run once; (wall seconds, peak RSS in KiB of the process or its largest descendant)."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    start = time.perf_counter()
+    if to_stdout:
+        with open(target, "wb") as out:
+            proc = subprocess.Popen([*command, str(source)], stdout=out, env=env)
+            _, status, usage = os.wait4(proc.pid, 0)
+    else:
+        proc = subprocess.Popen([*command, str(source), str(target)], env=env)
+        _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise SystemExit(f"failed ({proc.returncode}): {' '.join(command)}")
+    return elapsed, usage.ru_maxrss
+
+
+def agreed_input(name: str) -> tuple[Path, int, int]:
+    """A copy of the corpus without the lines the peers disagree on: (path, lines kept, dropped)."""
+    RESULTS.mkdir(exist_ok=True)
+    path = RESULTS / name.replace(".txt", ".agreed.txt")
+    kept = dropped = 0
+    with open(CORPUS / name, encoding="utf-8", newline="") as src, open(path, "w", encoding="utf-8", newline="") as dst:
+        for line in src:
+            if DISPUTED.search(line):
+                dropped += 1
+            else:
+                kept += 1
+                dst.write(line)
+    return path, kept, dropped
+
+
+def bench_file(name: str, commands: dict, runs: int) -> list[str]:
+    source, kept, dropped = agreed_input(name)
+    size = source.stat().st_size
+    print(f"\n{name}: {size / 1e6:.1f} MB, {kept} lines ({dropped} lines dropped: disputed characters)")
+    outputs = {t: RESULTS / f"out-{i}.txt" for i, t in enumerate(commands)}
+    for tool, (command, to_stdout) in commands.items():
+        run(command, to_stdout, source, outputs[tool])
+    # compared in chunks: this process stays small, since a child's ru_maxrss starts from it
+    for tool, path in outputs.items():
+        if not filecmp.cmp(path, outputs["arabic-norm"], shallow=False):
+            raise SystemExit(f"{tool} writes different bytes from arabic-norm on {name}: not comparable")
+    print("all tools write identical bytes; timing ...")
+    times: dict[str, list[float]] = {t: [] for t in commands}
+    rss: dict[str, int] = dict.fromkeys(commands, 0)
+    for round_ in range(runs + 1):
+        order = list(commands) if round_ % 2 == 0 else list(reversed(commands))
+        for tool in order:
+            command, to_stdout = commands[tool]
+            elapsed, peak = run(command, to_stdout, source, outputs[tool])
+            if round_:  # round 0 is a warm-up
+                times[tool].append(elapsed)
+                rss[tool] = max(rss[tool], peak)
+    for path in outputs.values():
+        path.unlink()
+    rust = statistics.median(times["arabic-norm (Rust, PyPI)"])
+    rows = []
+    for tool in commands:
+        median = statistics.median(times[tool])
+        rows.append(
+            f"| {name} | {tool} | {median:.3f} | {size / 1e6 / median:.0f} | {median / rust:.2f}x | "
+            f"{rss[tool] / 1024:.0f} |"
+        )
+    return rows
+
+
+def machine() -> str:
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{cores} cores ({cpu}), Python {platform.python_version()}, {platform.system()}"
+
+
+def update_readme(table: str) -> None:
+    readme = ROOT / "README.md"
+    text = readme.read_text(encoding="utf-8")
+    start, end = "<!-- bench-peers:start -->", "<!-- bench-peers:end -->"
+    block = f"{start}\n{table}\n{end}"
+    if start in text:
+        text = re.sub(re.escape(start) + ".*?" + re.escape(end), lambda _: block, text, flags=re.S)
+    else:
+        text = text.rstrip("\n") + "\n\n## Benchmarks\n\n" + block + "\n"
+    readme.write_text(text, encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--runs", type=int, default=5, help="timed rounds per tool (median reported)")
+    parser.add_argument("--readme", action="store_true", help="write the table into README.md")
+    args = parser.parse_args()
+    commands = tools(ensure_rust_venv())
+    how_j2 = " ".join(commands["arabic-norm -j 2"][0][:3])
+    rows = []
+    for name in FILES:
+        rows += bench_file(name, commands, args.runs)
+    header = [
+        "| corpus | tool | median s | MB/s | vs Rust | peak RSS MiB |",
+        "|---|---|---:|---:|---:|---:|",
+    ]
+    j2_note = (
+        "`arabic-norm -j 2 diacritics tatweel alef ya FILE > OUT`"
+        if "-j" in how_j2
+        else "the library's `parallel.normalize_file(..., jobs=2)` (the command line had no -j yet)"
+    )
+    table = "\n".join(
+        [
+            f"Measured {datetime.date.today().isoformat()} on {machine()}, median of {args.runs} alternating "
+            "runs after a warm-up round, file to file. Reproduce with "
+            "`.venv/bin/python benchmarks/bench_peers.py --runs 5 --readme` (or `make bench`).",
+            "",
+            "Command: `arabic-norm diacritics tatweel alef ya FILE > OUT`; -j 2 row: " + j2_note + ". "
+            "Input: each corpus without the lines containing characters the peers define differently "
+            "(Quranic marks, combining hamza, extended marks, dagger alef, ٲ ٳ ٵ; see "
+            "`benchmarks/bench_peers.py`), so that every tool writes identical bytes (checked before timing).",
+            "",
+            *header,
+            *rows,
+        ]
+    )
+    print()
+    print(table)
+    (RESULTS / "peers.md").write_text(table + "\n", encoding="utf-8")
+    if args.readme:
+        update_readme(table)
+
+
+if __name__ == "__main__":
+    main()

@@ -24,7 +24,8 @@ PRESETS: dict[str, Preset] = {
         ),
         Preset(
             "search",
-            "ligatures invisible diacritics tatweel alef ya teh-marbuta persian digits punctuation "
+            # persian before ya and teh-marbuta: it produces ى ي ة, which they then fold.
+            "ligatures invisible diacritics tatweel persian alef ya teh-marbuta digits punctuation "
             "quotes elongation whitespace",
             "what a search index wants: every spelling variant that users type interchangeably "
             "folded together (presentation forms, invisible marks, tashkeel, tatweel, alef, ya, teh "

@@ -4,4 +4,4 @@ from .pipeline import ChainError, Pipeline, normalize
 from .stream import UndecodableInput
 
 __version__ = "0.1.0"
-__all__ = ["ChainError", "Pipeline", "UndecodableInput", "normalize", "__version__"]
+__all__ = ["ChainError", "Pipeline", "UndecodableInput", "__version__", "normalize"]

@@ -181,6 +181,15 @@ def check_paths(paths: list[str], forced: bool) -> None:
 
 
 def resolve_pipeline(chain: list[str], preset: str | None, config) -> Pipeline:
+    pipeline = choose_pipeline(chain, preset, config)
+    try:
+        _ = pipeline.passes  # build every step now, before any file is touched
+    except ImportError as e:  # a step whose optional dependency is missing (e.g. camel-tools)
+        raise click.UsageError(str(e)) from None
+    return pipeline
+
+
+def choose_pipeline(chain: list[str], preset: str | None, config) -> Pipeline:
     try:
         if chain:
             if preset:

@@ -398,3 +398,23 @@ def test_output_refused_when_it_is_the_input(cwd):
         assert result.exit_code == 2, target
         assert "that is the input file" in result.stderr
     assert (cwd / "a.txt").read_text() == "أ\n"
+
+
+def test_a_step_whose_extra_is_missing_is_a_usage_error_before_any_file_is_read(monkeypatch, tmp_path):
+    import sys
+
+    from arabic_norm.steps import camel
+
+    camel.builtin_operations.cache_clear()
+    for module in ("camel_tools", "camel_tools.utils", "camel_tools.utils.charmap"):
+        monkeypatch.setitem(sys.modules, module, None)  # makes `import camel_tools` fail
+    target = tmp_path / "a.txt"
+    target.write_text("احمد\n", encoding="utf-8")
+    try:
+        result = run("-i", "arclean", str(target))
+    finally:
+        camel.builtin_operations.cache_clear()
+    assert result.exit_code == 2
+    assert "pip install --no-deps camel-tools==1.6.0" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert target.read_text(encoding="utf-8") == "احمد\n"

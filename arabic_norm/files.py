@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import BinaryIO, NamedTuple
 
 from .pipeline import Pipeline
-from .stream import BLOCK_SIZE, BOM, UndecodableInput, iter_blocks
+from .stream import BLOCK_SIZE, UndecodableInput
 
 # Files looked at when a directory is given. JSON, JSONL and CSV are not among them: the `quotes`
 # step of the default preset writes `"`, which would break their quoting. Name them explicitly or
@@ -125,24 +125,6 @@ def same_file(a: str, b: str) -> bool:
         return os.path.samefile(a, b)
     except OSError:
         return os.path.realpath(a) == os.path.realpath(b)
-
-
-def normalized_blocks(
-    pipeline: Pipeline, read: Callable[[int], bytes], errors: str = "strict", block_size: int = BLOCK_SIZE
-):
-    """Pairs (input block, output block). The outputs joined are exactly what
-    `pipeline.iter_normalized(read, errors, block_size)` yields (same blocks, same BOM handling);
-    the inputs are needed to tell whether anything changed and to write diffs."""
-    offset = lines = 0
-    first = True
-    for block in iter_blocks(read, block_size):
-        if first and block.startswith(BOM):
-            yield BOM, BOM
-            block, offset = block[3:], 3
-        first = False
-        yield block, pipeline.normalize_block(block, errors, offset, lines)
-        offset += len(block)
-        lines += block.count(b"\n")
 
 
 def _prepend(head: bytes, read: Callable[[int], bytes]) -> Callable[[int], bytes]:
@@ -326,7 +308,7 @@ def _run(pipeline, source, read, target, settings, out, on_block, result) -> Non
             pipeline, read, settings.errors, settings.block_size, jobs=settings.jobs, name=source.name
         )
     else:
-        pairs = normalized_blocks(pipeline, read, settings.errors, settings.block_size)
+        pairs = pipeline.iter_pairs(read, settings.errors, settings.block_size)
     pairs = _observed(pairs, pipeline, settings, on_block, result)
     mode = settings.mode
     if mode == "stdout":

@@ -30,7 +30,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any
 
-from .stream import BLOCK_SIZE, BOM, UndecodableInput, iter_blocks, safe_cut
+from .stream import BLOCK_SIZE, BOM, UndecodableInput, positioned_blocks, safe_cut
 
 # UndecodableInput's __init__ takes (offset, line, reason): teach pickle to rebuild it that way.
 copyreg.pickle(UndecodableInput, lambda e: (UndecodableInput, (e.offset, e.line, e.reason)))
@@ -149,36 +149,10 @@ def normalize_stream(
     Output is byte-identical to `pipeline.iter_normalized(read, errors, block_size)` for every
     `jobs`. `progress(n)` is called with the number of input bytes consumed after each block.
     """
-    jobs = resolve_jobs(jobs)
-    if jobs == 1:
-        for block, out in _serial_blocks(pipeline, read, errors, block_size):
-            write(out)
-            if progress:
-                progress(len(block))
-        return
-    in_flight: deque[tuple[Future, int, int]] = deque()
-    offset = lines = 0
-    with _executor(jobs, pipeline) as pool:
-        try:
-            first = True
-            for block in iter_blocks(read, block_size):
-                if first and block.startswith(BOM):
-                    write(BOM)
-                    block, offset = block[3:], 3
-                    if progress:
-                        progress(3)
-                first = False
-                in_flight.append((pool.submit(_run_block, block, errors, offset, lines), offset, len(block)))
-                offset += len(block)
-                lines += block.count(b"\n")
-                while len(in_flight) >= 2 * jobs:
-                    _drain_one(in_flight, write, name, progress)
-            while in_flight:
-                _drain_one(in_flight, write, name, progress)
-        except BaseException:
-            for future, _, _ in in_flight:
-                future.cancel()
-            raise
+    for before, out in parallel_pairs(pipeline, read, errors, block_size, jobs=jobs, name=name):
+        write(out)
+        if progress:
+            progress(len(before))
 
 
 def file_ranges(fd: int, size: int, block_size: int = BLOCK_SIZE, start: int = 0) -> Iterator[tuple[int, int]]:
@@ -280,25 +254,21 @@ def parallel_pairs(
     jobs: int = 2,
     name: str = "<stdin>",
 ) -> Iterator[tuple[bytes, bytes]]:
-    """(input block, output block) pairs, in order, exactly as `files.normalized_blocks` yields
+    """(input block, output block) pairs, in order, exactly as `Pipeline.iter_pairs` yields
     them, the blocks normalized in `jobs` worker processes (at most `2 * jobs` in flight)."""
     jobs = resolve_jobs(jobs)
     if jobs == 1:
-        yield from _serial_blocks(pipeline, read, errors, block_size)
+        yield from pipeline.iter_pairs(read, errors, block_size)
         return
     in_flight: deque[tuple[Future, int, bytes]] = deque()
-    offset = lines = 0
-    first = True
     with _executor(jobs, pipeline) as pool:
         try:
-            for block in iter_blocks(read, block_size):
-                if first and block.startswith(BOM):
-                    yield BOM, BOM
-                    block, offset = block[3:], 3
-                first = False
-                in_flight.append((pool.submit(_run_block, block, errors, offset, lines), offset, block))
-                offset += len(block)
-                lines += block.count(b"\n")
+            for block in positioned_blocks(read, block_size):
+                if block.verbatim:  # the leading BOM: first, so nothing is in flight yet
+                    yield block.data, block.data
+                    continue
+                future = pool.submit(_run_block, block.data, errors, block.offset, block.lines)
+                in_flight.append((future, block.offset, block.data))
                 while len(in_flight) >= 2 * jobs:
                     future, at, before = in_flight.popleft()
                     yield before, _result(future, f"{name} (block at byte {at})")
@@ -308,20 +278,6 @@ def parallel_pairs(
         finally:
             for future, _, _ in in_flight:
                 future.cancel()
-
-
-def _serial_blocks(pipeline, read, errors, block_size) -> Iterator[tuple[bytes, bytes]]:
-    """(input block, output) pairs, as `Pipeline.iter_normalized` computes them."""
-    offset = lines = 0
-    first = True
-    for block in iter_blocks(read, block_size):
-        if first and block.startswith(BOM):
-            yield BOM, BOM
-            block, offset = block[3:], 3
-        first = False
-        yield block, pipeline.normalize_block(block, errors, offset, lines)
-        offset += len(block)
-        lines += block.count(b"\n")
 
 
 @dataclass

@@ -20,7 +20,7 @@ from functools import cached_property
 from .engine import CompiledMap
 from .presets import PRESETS
 from .steps import STEPS, CharMap, Option, Step
-from .stream import BLOCK_SIZE, BOM, UndecodableInput, decode_error, iter_blocks, safe_cut
+from .stream import BLOCK_SIZE, BOM, UndecodableInput, decode_error, positioned_blocks, safe_cut
 
 
 class ChainError(ValueError):
@@ -262,16 +262,17 @@ class Pipeline:
 
     def iter_normalized(self, read, errors: str = "strict", block_size: int = BLOCK_SIZE):
         """Stream: normalize what `read(n)` returns, yielding output blocks (constant memory)."""
-        offset = lines = 0
-        first = True
-        for block in iter_blocks(read, block_size):
-            if first and block.startswith(BOM):
-                yield BOM
-                block, offset = block[3:], 3
-            first = False
-            yield self.normalize_block(block, errors, offset, lines)
-            offset += len(block)
-            lines += block.count(b"\n")
+        for _, out in self.iter_pairs(read, errors, block_size):
+            yield out
+
+    def iter_pairs(self, read, errors: str = "strict", block_size: int = BLOCK_SIZE):
+        """Like `iter_normalized`, but yields (input block, output block) pairs, for callers that
+        need to know whether a block changed (in place, --check, --diff)."""
+        for block in positioned_blocks(read, block_size):
+            if block.verbatim:
+                yield block.data, block.data
+            else:
+                yield block.data, self.normalize_block(block.data, errors, block.offset, block.lines)
 
     def normalize_block(self, block: bytes, errors: str = "strict", offset: int = 0, lines: int = 0) -> bytes:
         """Normalize one block cut by `iter_blocks` (no leading BOM handling)."""

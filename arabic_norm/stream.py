@@ -10,6 +10,7 @@ A line with no such space at all is kept whole, trading memory for a correct ans
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from typing import NamedTuple
 
 BLOCK_SIZE = 1 << 20
 BOM = b"\xef\xbb\xbf"
@@ -58,6 +59,28 @@ def iter_blocks(read: Callable[[int], bytes], size: int = BLOCK_SIZE) -> Iterato
             buf = buf[cut:]
     if buf:
         yield buf
+
+
+class Block(NamedTuple):
+    """A block of input with its position, for error messages. `verbatim` marks the leading BOM,
+    which is passed through as it is."""
+
+    data: bytes
+    offset: int  # byte offset of the block in the input
+    lines: int  # line breaks before the block
+    verbatim: bool = False
+
+
+def positioned_blocks(read: Callable[[int], bytes], size: int = BLOCK_SIZE) -> Iterator[Block]:
+    """`iter_blocks` with positions; a leading BOM comes first as a verbatim block of its own."""
+    offset = lines = 0
+    for data in iter_blocks(read, size):
+        if offset == 0 and data.startswith(BOM):
+            yield Block(BOM, 0, 0, verbatim=True)
+            data, offset = data[len(BOM) :], len(BOM)
+        yield Block(data, offset, lines)
+        offset += len(data)
+        lines += data.count(b"\n")
 
 
 def decode_error(error: UnicodeDecodeError, block: bytes, block_offset: int, lines_before: int) -> UndecodableInput:

@@ -58,17 +58,25 @@ class CompiledMap:
         """How many characters of `text` this map changes (for --stats)."""
         return sum(text.count(chr(k)) for k in self.mapping)
 
+    def prepare(self) -> None:
+        """Import numpy and build the lookup tables now (before worker processes fork, so that
+        they inherit both instead of each paying for them)."""
+        if self._lut is not None:
+            return
+        import numpy as np
+
+        lut = np.arange(0x10000, dtype=np.uint16)
+        for k, v in self.mapping.items():
+            if k not in self._wide:  # wide keys stay identities: their blocks never get here
+                lut[k] = ord(v) if v else _DELETED
+        self._wide_mask = np.zeros(0x10000, dtype=bool)
+        self._wide_mask[list(self._wide)] = True
+        self._lut = lut
+
     def _run_numpy(self, text: str) -> str:
         import numpy as np
 
-        if self._lut is None:
-            lut = np.arange(0x10000, dtype=np.uint16)
-            for k, v in self.mapping.items():
-                if k not in self._wide:  # wide keys stay identities: their blocks never get here
-                    lut[k] = ord(v) if v else _DELETED
-            self._lut = lut
-            self._wide_mask = np.zeros(0x10000, dtype=bool)
-            self._wide_mask[list(self._wide)] = True
+        self.prepare()
         units = np.frombuffer(text.encode("utf-16-le"), dtype=np.uint16)
         if self._wide and np.take(self._wide_mask, units).any():
             return self._run_translate(text)

@@ -101,9 +101,16 @@ def _walk(root: str, include, exclude, skip_real) -> Iterator[Source]:
 
 
 # --- reading and writing ------------------------------------------------------------------------
+COMPRESSED = (".gz", ".bz2", ".xz", ".zst")
+
+
+def is_compressed(path: str) -> bool:
+    return path.lower().endswith(COMPRESSED)
+
+
 def open_input(path: str) -> BinaryIO:
     """Open an input file for binary reading, decompressing `.gz .bz2 .xz .zst` by extension."""
-    if path.lower().endswith((".gz", ".bz2", ".xz", ".zst")):
+    if is_compressed(path):
         from .compression import open_compressed
 
         return open_compressed(path, "rb")
@@ -113,7 +120,7 @@ def open_input(path: str) -> BinaryIO:
 def open_output(path: str) -> BinaryIO:
     """Open an output file for binary writing, compressing `.gz .bz2 .xz .zst` by extension (a
     temporary file beside the target ends with the target's name, so it is compressed alike)."""
-    if path.lower().endswith((".gz", ".bz2", ".xz", ".zst")):
+    if is_compressed(path):
         from .compression import open_compressed
 
         return open_compressed(path, "wb")
@@ -301,6 +308,10 @@ def _structured_pairs(pipeline, source, read, settings):
 def _run(pipeline, source, read, target, settings, out, on_block, result) -> None:
     if settings.fields or settings.columns:
         pairs = _structured_pairs(pipeline, source, read, settings)
+    elif settings.jobs != 1 and source.path is not None and not is_compressed(source.path):
+        from .parallel import file_pairs  # workers read their own ranges of the file
+
+        pairs = file_pairs(pipeline, source.path, settings.errors, settings.block_size, jobs=settings.jobs)
     elif settings.jobs != 1:
         from .parallel import parallel_pairs
 

@@ -30,6 +30,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any
 
+from .engine import CompiledMap
 from .stream import BLOCK_SIZE, BOM, UndecodableInput, positioned_blocks, safe_cut
 
 # UndecodableInput's __init__ takes (offset, line, reason): teach pickle to rebuild it that way.
@@ -95,7 +96,8 @@ def _run_range(path: str, start: int, end: int, errors: str) -> tuple[bool, Any]
         block = os.pread(fds[path], end - start, start)
         if len(block) != end - start:
             raise OSError(f"{path} changed while it was being read")
-        return True, _STATE["pipeline"].normalize_block(block, errors, start, 0)
+        out = _STATE["pipeline"].normalize_block(block, errors, start, 0)
+        return True, None if out is block else out  # an unchanged block does not travel back
     except BaseException as e:
         return False, _portable(e)
 
@@ -110,7 +112,9 @@ def _run_call(fn: Callable, item: Any) -> tuple[bool, Any]:
 # --- parent side --------------------------------------------------------------------------------
 def _executor(jobs: int, pipeline=None) -> ProcessPoolExecutor:
     if pipeline is not None:
-        _ = pipeline.passes  # compiled (and numpy imported, if used) before workers fork
+        for step_pass in pipeline.passes:  # compiled, numpy imported and tables built before fork
+            if isinstance(step_pass, CompiledMap):
+                step_pass.prepare()
     return ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(pipeline,))
 
 
@@ -192,32 +196,52 @@ def normalize_file(
     block_size: int = BLOCK_SIZE,
     progress: Callable[[int], Any] | None = None,
 ) -> None:
-    """Normalize the file at `path` into `write`; like `normalize_stream`, but for a regular
-    (uncompressed) file with `jobs` > 1 the workers read their ranges themselves (`os.pread`), so
-    only the output crosses the process boundary."""
+    """Normalize the file at `path` into `write`, with `jobs` processes (see `file_pairs`)."""
+    for before, out in file_pairs(pipeline, path, errors, block_size, jobs=jobs):
+        write(out)
+        if progress:
+            progress(len(before))
+
+
+def file_pairs(
+    pipeline, path: str, errors: str = "strict", block_size: int = BLOCK_SIZE, *, jobs: int = 2
+) -> Iterator[tuple[bytes, bytes]]:
+    """(input block, output block) pairs for the file at `path`, like `parallel_pairs`; but for a
+    regular (uncompressed) file the workers read their own ranges (`os.pread`), so only the output
+    of blocks that changed crosses the process boundary."""
     jobs = resolve_jobs(jobs)
     with open(path, "rb") as f:
-        st = os.fstat(f.fileno())
+        fd = f.fileno()
+        st = os.fstat(fd)
         if jobs == 1 or not stat.S_ISREG(st.st_mode) or st.st_size <= block_size:
-            normalize_stream(pipeline, f.read, write, jobs=jobs, errors=errors, block_size=block_size, name=path)
+            yield from parallel_pairs(pipeline, f.read, errors, block_size, jobs=jobs, name=path)
             return
         start = 0
-        if os.pread(f.fileno(), 3, 0) == BOM:
-            write(BOM)
-            start = 3
+        if os.pread(fd, len(BOM), 0) == BOM:
+            yield BOM, BOM
+            start = len(BOM)
         in_flight: deque[tuple[Future, int, int]] = deque()
+
+        def oldest() -> tuple[bytes, bytes]:
+            future, a, b = in_flight.popleft()
+            try:
+                out = _result(future, f"{path} (block at byte {a})")
+            except UndecodableInput as e:  # the worker could not count the lines before its range
+                raise UndecodableInput(e.offset, _line_of(fd, e.offset), e.reason) from None
+            before = os.pread(fd, b - a, a)
+            return before, before if out is None else out
+
         with _executor(jobs, pipeline) as pool:
             try:
-                for a, b in file_ranges(f.fileno(), st.st_size, block_size, start):
-                    in_flight.append((pool.submit(_run_range, path, a, b, errors), a, b - a))
+                for a, b in file_ranges(fd, st.st_size, block_size, start):
+                    in_flight.append((pool.submit(_run_range, path, a, b, errors), a, b))
                     while len(in_flight) >= 2 * jobs:
-                        _drain_one(in_flight, write, path, progress, f.fileno())
+                        yield oldest()
                 while in_flight:
-                    _drain_one(in_flight, write, path, progress, f.fileno())
-            except BaseException:
+                    yield oldest()
+            finally:
                 for future, _, _ in in_flight:
                     future.cancel()
-                raise
 
 
 def _line_of(fd: int, offset: int) -> int:
@@ -230,19 +254,6 @@ def _line_of(fd: int, offset: int) -> int:
         lines += chunk.count(b"\n")
         pos += len(chunk)
     return lines
-
-
-def _drain_one(in_flight, write, name, progress, fd: int | None = None) -> None:
-    future, offset, size = in_flight.popleft()
-    try:
-        out = _result(future, f"{name} (block at byte {offset})")
-    except UndecodableInput as e:
-        if fd is None:
-            raise
-        raise UndecodableInput(e.offset, _line_of(fd, e.offset), e.reason) from None
-    write(out)
-    if progress:
-        progress(size)
 
 
 def parallel_pairs(

@@ -108,3 +108,17 @@ def test_column_csv_and_tsv(tmp_path):
 
 def test_field_and_column_together_is_a_usage_error(tmp_path):
     assert run("--field", "a", "--column", "b", "diacritics", stdin=b"").returncode == 2
+
+
+def test_jobs_report_the_line_of_bad_bytes_deep_in_a_big_file(tmp_path):
+    """Workers read their own ranges of a big file and cannot count the lines before them; the
+    error must still name the input's line and byte offset, and the file stays untouched."""
+    path = tmp_path / "big.txt"
+    head = LINE.encode() * 50_000  # about 4 MB: several blocks before the bad byte
+    data = head + b"ok \xff\n" + LINE.encode() * 10
+    path.write_bytes(data)
+    for jobs in ("1", "2"):
+        done = run("-j", jobs, "-i", *CHAIN, str(path))
+        assert done.returncode == 3
+        assert f"line 50001, byte offset {len(head) + 3}" in done.stderr.decode()
+        assert path.read_bytes() == data

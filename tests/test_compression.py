@@ -9,6 +9,7 @@ import subprocess
 import sys
 
 import pytest
+import zstandard
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -19,8 +20,6 @@ from arabic_norm.compression import (
     open_compressed,
     strip_compression_suffix,
 )
-
-zstandard = pytest.importorskip("zstandard")
 
 # Independent decompressors for each format (the standard library and zstandard directly).
 DECOMPRESS = {

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import math
 
-import pytest
+import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from arabic_norm import Pipeline
 from arabic_norm.pandas import normalize_series, normalize_strings
 from arabic_norm.presets import PRESETS
-
-pd = pytest.importorskip("pandas")
 
 PIPELINES = [Pipeline.preset(name) for name in PRESETS] + [
     Pipeline.parse("diacritics tatweel alef ya"),
@@ -51,7 +49,8 @@ LINES = ["كَتَبَ", "إلى", "مـــوسى", "abc"] * 50
 
 
 def test_dask_bag_recipe_on_the_local_process_scheduler():
-    db = pytest.importorskip("dask.bag")
+    import dask.bag as db
+
     p = Pipeline.parse("diacritics tatweel alef ya")
     # the process scheduler pickles the pipeline to its workers
     got = db.from_sequence(LINES, npartitions=4).map(p).compute(scheduler="processes", num_workers=2)
@@ -59,8 +58,9 @@ def test_dask_bag_recipe_on_the_local_process_scheduler():
 
 
 def test_dask_dataframe_recipe_on_the_local_scheduler():
-    dask = pytest.importorskip("dask")
-    dd = pytest.importorskip("dask.dataframe")  # needs pyarrow, which the test extra does not pull in
+    import dask
+    import dask.dataframe as dd
+
     p = Pipeline.parse("diacritics tatweel alef ya")
     lines = LINES
     ddf = dd.from_pandas(pd.DataFrame({"text": lines}), npartitions=3)

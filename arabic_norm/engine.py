@@ -80,7 +80,7 @@ class CompiledMap:
         units = np.frombuffer(text.encode("utf-16-le"), dtype=np.uint16)
         if self._wide and np.take(self._wide_mask, units).any():
             return self._run_translate(text)
-        out = np.take(self._lut, units)
+        out = np.take(self._lut, units, mode="wrap")  # indices are uint16: no bounds check needed
         kept = out != _DELETED
         if kept.all():
             if np.array_equal(out, units):

@@ -257,28 +257,31 @@ def process_file(
     except UndecodableInput as e:
         result.status = "error"
         result.message = f"line {e.line}, byte offset {e.offset}: {e.reason}"
+    except BrokenPipeError:
+        raise
+    except OSError as e:  # unreadable, or failing while read (e.g. EIO)
+        result.status = "error"
+        result.message = e.strerror or str(e)
+        if e.filename and e.filename != source.path:
+            result.message += f": {e.filename}"
     except Exception as e:
         if not _optional_layer_error(e):
             raise
         result.status = "error"
         result.message = str(e)
-    except BrokenPipeError:
-        raise
-    except OSError as e:
-        result.status = "error"
-        result.message = e.strerror or str(e)
-        if e.filename and e.filename != source.path:
-            result.message += f": {e.filename}"
     return result
 
 
 def _optional_layer_error(e: Exception) -> bool:
     """An input error of the layers loaded only when used: malformed JSONL/CSV, a missing column,
-    `.zst` without zstandard, a failed worker."""
+    `.zst` without zstandard, corrupt `.xz`/`.zst` data (corrupt `.gz`/`.bz2` raise OSError), a
+    failed worker."""
     for module, names in (
         ("arabic_norm.structured", ("MalformedRecord", "StructuredError")),
         ("arabic_norm.compression", ("MissingCompressionSupport",)),
         ("arabic_norm.parallel", ("WorkerError",)),
+        ("lzma", ("LZMAError",)),
+        ("zstandard", ("ZstdError",)),
     ):
         loaded = sys.modules.get(module)
         if loaded is not None and isinstance(e, tuple(getattr(loaded, n) for n in names)):

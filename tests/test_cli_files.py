@@ -218,13 +218,15 @@ def test_missing_and_unreadable_paths_are_named_and_the_rest_processed(cwd):
     assert done.stdout == "ا\n".encode()
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root can read a file without read permission")
-def test_unreadable_file(cwd):
-    (cwd / "secret.txt").write_bytes(b"x\n")
-    (cwd / "secret.txt").chmod(0)
-    done = arabic_norm("secret.txt")
+def test_a_file_that_fails_while_read_is_an_input_error_and_the_others_go_on(cwd):
+    """/proc/self/mem opens but fails on read (EIO) for every user, root included: the error
+    names the file, exit code 3, and the next file is still normalized."""
+    (cwd / "ok.txt").write_text("أ\n", encoding="utf-8")
+    done = arabic_norm("/proc/self/mem", "ok.txt")
     assert done.returncode == 3
-    assert b"secret.txt: Permission denied" in done.stderr
+    assert b"/proc/self/mem: Input/output error" in done.stderr
+    assert b"Traceback" not in done.stderr
+    assert done.stdout == "ا\n".encode()
 
 
 # --- directories ------------------------------------------------------------------------------------------

@@ -122,3 +122,16 @@ def test_jobs_report_the_line_of_bad_bytes_deep_in_a_big_file(tmp_path):
         assert done.returncode == 3
         assert f"line 50001, byte offset {len(head) + 3}" in done.stderr.decode()
         assert path.read_bytes() == data
+
+
+@pytest.mark.parametrize("suffix", [".gz", ".bz2", ".xz", ".zst"])
+def test_corrupt_compressed_input_is_an_input_error_naming_the_file(tmp_path, suffix):
+    bad = tmp_path / f"bad.txt{suffix}"
+    bad.write_bytes(b"this is not compressed data at all\n")
+    good = tmp_path / "good.txt"
+    good.write_text("أ\n", encoding="utf-8")
+    done = run(*CHAIN, str(bad), str(good))
+    assert done.returncode == 3
+    assert f"bad.txt{suffix}:" in done.stderr.decode()
+    assert "Traceback" not in done.stderr.decode()
+    assert done.stdout == "ا\n".encode()

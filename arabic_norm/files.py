@@ -311,16 +311,14 @@ def _structured_pairs(pipeline, source, read, settings):
 def _run(pipeline, source, read, target, settings, out, on_block, result) -> None:
     if settings.fields or settings.columns:
         pairs = _structured_pairs(pipeline, source, read, settings)
-    elif settings.jobs != 1 and source.path is not None and not is_compressed(source.path):
-        from .parallel import file_pairs  # workers read their own ranges of the file
-
-        pairs = file_pairs(pipeline, source.path, settings.errors, settings.block_size, jobs=settings.jobs)
     elif settings.jobs != 1:
-        from .parallel import parallel_pairs
+        from .parallel import WORKER_BLOCK_SIZE, file_pairs, parallel_pairs
 
-        pairs = parallel_pairs(
-            pipeline, read, settings.errors, settings.block_size, jobs=settings.jobs, name=source.name
-        )
+        size = max(settings.block_size, WORKER_BLOCK_SIZE)
+        if source.path is not None and not is_compressed(source.path):  # workers read their ranges
+            pairs = file_pairs(pipeline, source.path, settings.errors, size, jobs=settings.jobs)
+        else:
+            pairs = parallel_pairs(pipeline, read, settings.errors, size, jobs=settings.jobs, name=source.name)
     else:
         pairs = pipeline.iter_pairs(read, settings.errors, settings.block_size)
     pairs = _observed(pairs, pipeline, settings, on_block, result)

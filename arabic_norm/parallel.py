@@ -33,6 +33,11 @@ from typing import Any
 from .engine import CompiledMap
 from .stream import BLOCK_SIZE, BOM, UndecodableInput, positioned_blocks, safe_cut
 
+# Work sent to a worker costs a round trip between processes, so workers get bigger blocks than
+# the single-process default; they still work through them in cache-sized pieces
+# (Pipeline.normalize_block).
+WORKER_BLOCK_SIZE = 1 << 22
+
 # UndecodableInput's __init__ takes (offset, line, reason): teach pickle to rebuild it that way.
 copyreg.pickle(UndecodableInput, lambda e: (UndecodableInput, (e.offset, e.line, e.reason)))
 
@@ -144,7 +149,7 @@ def normalize_stream(
     *,
     jobs: int = 1,
     errors: str = "strict",
-    block_size: int = BLOCK_SIZE,
+    block_size: int = WORKER_BLOCK_SIZE,
     name: str = "<stdin>",
     progress: Callable[[int], Any] | None = None,
 ) -> None:
@@ -159,7 +164,7 @@ def normalize_stream(
             progress(len(before))
 
 
-def file_ranges(fd: int, size: int, block_size: int = BLOCK_SIZE, start: int = 0) -> Iterator[tuple[int, int]]:
+def file_ranges(fd: int, size: int, block_size: int = WORKER_BLOCK_SIZE, start: int = 0) -> Iterator[tuple[int, int]]:
     """Cut the regular file `fd` of `size` bytes into (start, end) ranges of about `block_size`
     bytes, each ending at a place `stream.safe_cut` accepts (the last at the end of the file).
 
@@ -193,7 +198,7 @@ def normalize_file(
     *,
     jobs: int = 1,
     errors: str = "strict",
-    block_size: int = BLOCK_SIZE,
+    block_size: int = WORKER_BLOCK_SIZE,
     progress: Callable[[int], Any] | None = None,
 ) -> None:
     """Normalize the file at `path` into `write`, with `jobs` processes (see `file_pairs`)."""
@@ -204,7 +209,7 @@ def normalize_file(
 
 
 def file_pairs(
-    pipeline, path: str, errors: str = "strict", block_size: int = BLOCK_SIZE, *, jobs: int = 2
+    pipeline, path: str, errors: str = "strict", block_size: int = WORKER_BLOCK_SIZE, *, jobs: int = 2
 ) -> Iterator[tuple[bytes, bytes]]:
     """(input block, output block) pairs for the file at `path`, like `parallel_pairs`; but for a
     regular (uncompressed) file the workers read their own ranges (`os.pread`), so only the output
@@ -260,7 +265,7 @@ def parallel_pairs(
     pipeline,
     read: Callable[[int], bytes],
     errors: str = "strict",
-    block_size: int = BLOCK_SIZE,
+    block_size: int = WORKER_BLOCK_SIZE,
     *,
     jobs: int = 2,
     name: str = "<stdin>",

@@ -30,7 +30,6 @@ class CompiledMap:
     def __init__(self, mapping: Mapping[int, str]):
         # Drop identities: they change nothing and would defeat the "nothing to do" checks.
         self.mapping = {k: v for k, v in mapping.items() if v != chr(k)}
-        self._translate_table = dict(self.mapping)
         # Keys the lookup table cannot express: expansions (one character to several) and
         # characters outside the BMP. A block containing one takes the str.translate path.
         self._wide = {k for k, v in self.mapping.items() if len(v) > 1 or (v and ord(v) > 0xFFFF)}
@@ -51,7 +50,7 @@ class CompiledMap:
         return self._run_numpy(text)
 
     def _run_translate(self, text: str) -> str:
-        new = text.translate(self._translate_table)
+        new = text.translate(self.mapping)
         return text if new == text else new
 
     def count(self, text: str) -> int:

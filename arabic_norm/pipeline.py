@@ -90,9 +90,6 @@ def make_spec(step: Step, values: dict[str, object]) -> StepSpec:
     if unknown:
         raise ChainError(f"{step.name}: unknown option(s) {', '.join(sorted(unknown))}")
     merged = {**step.defaults(), **values}
-    for option in step.options:
-        if option.kind == "multi":
-            merged[option.name] = tuple(merged[option.name] or ())
     return StepSpec(step.name, tuple((o.name, merged[o.name]) for o in step.options))
 
 
@@ -184,10 +181,11 @@ def run_passes(passes, text: str) -> str:
 class Pipeline:
     """An immutable chain of steps, compiled on first use."""
 
-    __slots__ = ("__dict__", "specs")
-
     def __init__(self, specs: Iterable[StepSpec] = ()):
-        self.specs = tuple(specs)
+        object.__setattr__(self, "specs", tuple(specs))
+
+    def __setattr__(self, name, value):
+        raise AttributeError(f"Pipeline is immutable: cannot set {name!r}")
 
     # --- construction ---------------------------------------------------------------------------
     @classmethod

@@ -74,6 +74,9 @@ def test_pipelines_are_immutable():
     p = Pipeline.parse("alef")
     with pytest.raises(AttributeError):
         p.specs[0].name = "ya"
+    with pytest.raises(AttributeError):
+        p.specs = ()
+    assert p.chain == "alef"
 
 
 def test_adjacent_maps_compile_into_one_pass():

@@ -99,9 +99,7 @@ class Step:
     extra: str | None = field(default=None)  # optional dependency group it needs, e.g. "camel"
 
     def defaults(self) -> dict[str, object]:
-        return {
-            o.name: (() if o.kind == "multi" else o.default) if o.default is None else o.default for o in self.options
-        }
+        return {o.name: o.default for o in self.options}
 
 
 def delete(*codepoint_sets: tuple[int, ...]) -> dict[int, str]:

@@ -107,7 +107,7 @@ DIACRITICS = Step(
     ),
     build=build_diacritics,
     options=(
-        Option("keep", "classes of marks to keep", "multi", tuple(KEEP_CLASSES)),
+        Option("keep", "classes of marks to keep", "multi", tuple(KEEP_CLASSES), default=()),
         Option(
             "dagger_alef", "what to do with the superscript alef U+0670", "choice", ("remove", "alef", "keep"), "remove"
         ),

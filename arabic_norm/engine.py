@@ -9,6 +9,9 @@ per block, all giving the same result as `str.translate`:
 - otherwise a numpy lookup table over the UTF-16 code units: one gather, one compaction for
   deletions. The table is 128 KiB; numpy is imported only the first time this path runs.
 
+`run_utf8` applies the map to UTF-8 bytes without decoding them (utf8.py), which is what the
+streaming layer uses for large blocks: decoding and encoding cost more than the map itself.
+
 `benchmarks/bench_engine.py` measures these paths against each other.
 """
 
@@ -37,6 +40,7 @@ class CompiledMap:
         self._deletes = "" in self.mapping.values()
         self._touches_ascii = any(k < 0x80 for k in self.mapping)
         self._lut = self._wide_mask = None  # built on first numpy use
+        self._utf8 = {}  # stops -> byte engine (utf8.Utf8Map, or None when it cannot run this map)
 
     def __bool__(self) -> bool:
         return bool(self.mapping)
@@ -48,6 +52,21 @@ class CompiledMap:
         if len(text) < NUMPY_MIN_CHARS or self._astral or (self._deletes and chr(_DELETED) in text):
             return self._run_translate(text)
         return self._run_numpy(text)
+
+    def run_utf8(self, data: bytes, stops: str = "") -> bytes | None:
+        """Apply the map to UTF-8 bytes without decoding them (see utf8.py): `data` itself when
+        nothing changes, None when the str path must do it (small or invalid input, a map or a
+        character the byte engine cannot express, or one of the non-ASCII characters `stops`)."""
+        if not self.mapping or (not self._touches_ascii and data.isascii()):
+            return data
+        if len(data) < NUMPY_MIN_CHARS:
+            return None
+        if stops not in self._utf8:
+            from .utf8 import Utf8Map
+
+            self._utf8[stops] = Utf8Map.build(self.mapping, stops)
+        engine = self._utf8[stops]
+        return engine.run(data) if engine else None
 
     def _run_translate(self, text: str) -> str:
         new = text.translate(self.mapping)

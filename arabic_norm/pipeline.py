@@ -275,14 +275,50 @@ class Pipeline:
                 end = safe_cut(block, start, end) or (block.find(b"\n", end) + 1) or len(block)
             piece = block[start:end] if (start, end) != (0, len(block)) else block
             try:
-                text = piece.decode("utf-8", errors)
+                new = self._run_piece(piece, errors)
             except UnicodeDecodeError as e:
                 raise decode_error(e, piece, offset + start, lines + block.count(b"\n", 0, start)) from None
-            new = run_passes(self.passes, text)
-            pieces.append(piece if new is text else new.encode("utf-8", errors))
-            changed = changed or new is not text
+            pieces.append(new)
+            changed = changed or new is not piece
             start = end
         return b"".join(pieces) if changed else block
+
+    @cached_property
+    def byte_stops(self) -> str | None:
+        """The characters that send a piece down the str path: the triggers of every rule. A piece
+        without them needs no rule, only the maps, which the byte engine runs on UTF-8 directly.
+        None when that shortcut does not apply: no map, a rule without triggers (or a Unicode
+        form), a trigger in ASCII, or a map that could produce a trigger."""
+        maps = [p for p in self.passes if isinstance(p, CompiledMap)]
+        triggers = [getattr(p, "triggers", "") for p in self.passes if not isinstance(p, CompiledMap)]
+        produced = {c for m in maps for v in m.mapping.values() for c in v}
+        stops = "".join(sorted(set("".join(triggers))))
+        if not maps or not all(triggers) or any(c.isascii() for c in stops) or produced & set(stops):
+            return None
+        return stops
+
+    def _run_piece(self, piece: bytes, errors: str) -> bytes:
+        """Run the passes on one piece of UTF-8. When the piece holds no rule trigger (checked by
+        the first map, see `byte_stops`) the maps run on the bytes; otherwise, and for whatever the
+        byte engine cannot do, the piece is decoded and the passes run on the str. Returns `piece`
+        itself when nothing changes."""
+        data, stops = piece, self.byte_stops
+        if stops is not None:
+            maps = [(i, p) for i, p in enumerate(self.passes) if isinstance(p, CompiledMap)]
+            for n, (i, step_pass) in enumerate(maps):
+                new = step_pass.run_utf8(data, stops if n == 0 else "")
+                if new is None:
+                    if n == 0:
+                        break  # a rule has work to do, or the bytes need the str path: from the start
+                    text = data.decode("utf-8", errors)  # valid: the first map checked it
+                    new = run_passes(self.passes[i:], text)
+                    return data if new is text else new.encode("utf-8", errors)
+                data = new
+            else:
+                return data
+        text = piece.decode("utf-8", errors)
+        new = run_passes(self.passes, text)
+        return piece if new is text else new.encode("utf-8", errors)
 
     # --- describing -----------------------------------------------------------------------------
     def explain(self, sample: str | None = None) -> str:

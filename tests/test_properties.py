@@ -2,7 +2,8 @@
 
 - the compiled pipeline equals applying its steps' operations one by one (maps through plain
   str.translate), on both engine paths (str.translate and the numpy table);
-- normalize_bytes(t.encode()) == p(t).encode(), for any block size;
+- normalize_bytes(t.encode()) == p(t).encode(), for any block size, also when every block goes
+  through the byte engine (utf8.py; tests/test_utf8.py tests it on its own);
 - every preset is idempotent;
 - text containing nothing a chain targets comes back identical.
 """
@@ -90,6 +91,22 @@ def test_bytes_equal_str_for_any_block_size(pipeline, text, block_size):
     expected = pipeline(text).encode("utf-8")
     assert pipeline.normalize_bytes(data) == expected
     assert b"".join(pipeline.iter_normalized(io.BytesIO(data).read, block_size=block_size)) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(chains(), arabic_text, st.integers(min_value=2, max_value=64))
+def test_byte_engine_equals_str_path(pipeline, text, block_size):
+    """Send every piece, however small, to the byte engine (which hands back to the str path what
+    it cannot do: rule triggers, replacements longer than the original, small pieces)."""
+    data = text.encode("utf-8")
+    expected = pipeline(text).encode("utf-8")
+    saved = engine.NUMPY_MIN_CHARS
+    engine.NUMPY_MIN_CHARS = 0
+    try:
+        assert pipeline.normalize_bytes(data) == expected
+        assert pipeline.normalize_bytes(data, block_size=block_size) == expected
+    finally:
+        engine.NUMPY_MIN_CHARS = saved
 
 
 # A compatibility preset reproduces its peer byte for byte, even where the peer is not idempotent

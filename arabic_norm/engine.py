@@ -62,9 +62,7 @@ class CompiledMap:
         if len(data) < NUMPY_MIN_CHARS:
             return None
         if stops not in self._utf8:
-            from .utf8 import Utf8Map
-
-            self._utf8[stops] = Utf8Map.build(self.mapping, stops)
+            self.prepare(stops)
         engine = self._utf8[stops]
         return engine.run(data) if engine else None
 
@@ -76,9 +74,13 @@ class CompiledMap:
         """How many characters of `text` this map changes (for --stats)."""
         return sum(text.count(chr(k)) for k in self.mapping)
 
-    def prepare(self) -> None:
+    def prepare(self, stops: str | None = None) -> None:
         """Import numpy and build the lookup tables now (before worker processes fork, so that
-        they inherit both instead of each paying for them)."""
+        they inherit both instead of each paying for them); with `stops`, the byte engine's too."""
+        if stops is not None and stops not in self._utf8:
+            from .utf8 import Utf8Map
+
+            self._utf8[stops] = Utf8Map.build(self.mapping, stops)
         if self._lut is not None:
             return
         import numpy as np

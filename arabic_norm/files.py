@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import BinaryIO, NamedTuple
 
 from .pipeline import Pipeline
-from .stream import BLOCK_SIZE, UndecodableInput
+from .stream import BLOCK_SIZE, UndecodableInput, file_blocks, line_of
 
 # Files looked at when a directory is given. JSON, JSONL and CSV are not among them: the `quotes`
 # step of the default preset writes `"`, which would break their quoting. Name them explicitly or
@@ -38,6 +38,9 @@ DEFAULT_EXCLUDE = (".*", "node_modules", "__pycache__", "venv", "site-packages",
 # A file found by recursion whose first bytes hold a NUL byte is binary and skipped (as git and
 # grep decide). Files named on the command line are always processed: NUL is valid text.
 BINARY_SNIFF = 8192
+# A regular file is read in blocks of this size (each worked on in cache-sized pieces, see
+# Pipeline.normalize_block): fewer, bigger reads and writes.
+FILE_BLOCK_SIZE = 1 << 22
 
 
 # --- finding files ------------------------------------------------------------------------------
@@ -256,7 +259,11 @@ def process_file(
                 _run(pipeline, source, read, target, settings, out, on_block, result)
     except UndecodableInput as e:
         result.status = "error"
-        result.message = f"line {e.line}, byte offset {e.offset}: {e.reason}"
+        line = e.line
+        if _seekable(source) and not (settings.fields or settings.columns):  # lines were not counted
+            with open(source.path, "rb") as f:
+                line = line_of(f.fileno(), e.offset)
+        result.message = f"line {line}, byte offset {e.offset}: {e.reason}"
     except BrokenPipeError:
         raise
     except OSError as e:  # unreadable, or failing while read (e.g. EIO)
@@ -308,7 +315,47 @@ def _structured_pairs(pipeline, source, read, settings):
         sys.stderr.write(f"arabic-norm: {source.name}: line {line}: {reason} (skipped, copied unchanged)\n")
 
 
+def _direct_fd(source, settings, out) -> int | None:
+    """The file descriptor worker processes may write to themselves (`write_file_ordered`), or
+    None: only for -j, a plain input file, output to stdout, and no per-step --stats."""
+    if settings.jobs == 1 or settings.mode != "stdout" or settings.stats or settings.fields or settings.columns:
+        return None
+    if not _seekable(source):
+        return None
+    try:
+        fd = out.fileno()
+    except (AttributeError, OSError, ValueError):  # io.UnsupportedOperation is an OSError too
+        return None
+    out.flush()
+    return fd
+
+
+def _file_pairs(pipeline, path: str, errors: str, block_size: int):
+    with open(path, "rb") as f:
+        yield from pipeline.block_pairs(file_blocks(f.fileno(), block_size), errors)
+
+
+def _seekable(source) -> bool:
+    """Whether an input error's line can be found afterwards by reading the file again."""
+    return source.path is not None and not is_compressed(source.path) and os.path.isfile(source.path)
+
+
 def _run(pipeline, source, read, target, settings, out, on_block, result) -> None:
+    direct = _direct_fd(source, settings, out)
+    if direct is not None:
+        from .ordered import write_file_ordered
+        from .parallel import WORKER_BLOCK_SIZE
+
+        def progress(n: int) -> None:
+            result.bytes_read += n
+            if on_block is not None:
+                on_block(n)
+
+        size = max(settings.block_size, WORKER_BLOCK_SIZE)
+        jobs = settings.jobs
+        if write_file_ordered(pipeline, source.path, direct, settings.errors, size, jobs=jobs, progress=progress):
+            result.status = "changed"
+        return
     if settings.fields or settings.columns:
         pairs = _structured_pairs(pipeline, source, read, settings)
     elif settings.jobs != 1:
@@ -319,6 +366,8 @@ def _run(pipeline, source, read, target, settings, out, on_block, result) -> Non
             pairs = file_pairs(pipeline, source.path, settings.errors, size, jobs=settings.jobs)
         else:
             pairs = parallel_pairs(pipeline, read, settings.errors, size, jobs=settings.jobs, name=source.name)
+    elif _seekable(source) and settings.mode != "diff":
+        pairs = _file_pairs(pipeline, source.path, settings.errors, max(settings.block_size, FILE_BLOCK_SIZE))
     else:
         pairs = pipeline.iter_pairs(read, settings.errors, settings.block_size)
     pairs = _observed(pairs, pipeline, settings, on_block, result)

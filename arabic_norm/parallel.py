@@ -8,6 +8,9 @@ Both keep the order of the input (the output of `-j 4` is byte-identical to `-j 
 bounded number of tasks in flight (`2 * jobs`), so memory stays flat whatever the input size: the
 reader waits for the oldest block to be written before it reads another.
 
+(One regular file written to stdout has a faster path of its own, ordered.py: the workers write
+their output themselves.)
+
 Workers are a `concurrent.futures.ProcessPoolExecutor`. The pipeline is sent once per worker (it
 pickles as its specification and is compiled in the worker). An exception raised in a worker is
 re-raised in the parent as the same type when it can cross the process boundary
@@ -25,13 +28,13 @@ import stat
 import traceback
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .engine import CompiledMap
-from .stream import BLOCK_SIZE, BOM, UndecodableInput, positioned_blocks, safe_cut
+from .stream import BOM, UndecodableInput, file_ranges, line_of, positioned_blocks
+
+if TYPE_CHECKING:  # concurrent.futures is imported when a pool is made (start-up time of the CLI)
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 # Work sent to a worker costs a round trip between processes, so workers get bigger blocks than
 # the single-process default; they still work through them in cache-sized pieces
@@ -93,15 +96,19 @@ def _run_block(block: bytes, errors: str, offset: int, lines: int) -> tuple[bool
         return False, _portable(e)
 
 
+def _normalize_range(path: str, start: int, end: int, errors: str) -> tuple[bytes, bytes]:
+    fds = _STATE.setdefault("fds", {})
+    if path not in fds:
+        fds[path] = os.open(path, os.O_RDONLY)
+    block = os.pread(fds[path], end - start, start)
+    if len(block) != end - start:
+        raise OSError(f"{path} changed while it was being read")
+    return block, _STATE["pipeline"].normalize_block(block, errors, start, 0)
+
+
 def _run_range(path: str, start: int, end: int, errors: str) -> tuple[bool, Any]:
     try:
-        fds = _STATE.setdefault("fds", {})
-        if path not in fds:
-            fds[path] = os.open(path, os.O_RDONLY)
-        block = os.pread(fds[path], end - start, start)
-        if len(block) != end - start:
-            raise OSError(f"{path} changed while it was being read")
-        out = _STATE["pipeline"].normalize_block(block, errors, start, 0)
+        block, out = _normalize_range(path, start, end, errors)
         return True, None if out is block else out  # an unchanged block does not travel back
     except BaseException as e:
         return False, _portable(e)
@@ -116,10 +123,10 @@ def _run_call(fn: Callable, item: Any) -> tuple[bool, Any]:
 
 # --- parent side --------------------------------------------------------------------------------
 def _executor(jobs: int, pipeline=None) -> ProcessPoolExecutor:
+    from concurrent.futures import ProcessPoolExecutor
+
     if pipeline is not None:
-        for step_pass in pipeline.passes:  # compiled, numpy imported and tables built before fork
-            if isinstance(step_pass, CompiledMap):
-                step_pass.prepare()
+        pipeline.prepare()  # before the workers fork: they inherit the tables
     return ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(pipeline,))
 
 
@@ -133,6 +140,8 @@ def _raise_from_worker(where: str, error: BaseException) -> None:
 
 
 def _result(future: Future, where: str):
+    from concurrent.futures.process import BrokenProcessPool
+
     try:
         ok, value = future.result()
     except BrokenProcessPool as e:
@@ -162,33 +171,6 @@ def normalize_stream(
         write(out)
         if progress:
             progress(len(before))
-
-
-def file_ranges(fd: int, size: int, block_size: int = WORKER_BLOCK_SIZE, start: int = 0) -> Iterator[tuple[int, int]]:
-    """Cut the regular file `fd` of `size` bytes into (start, end) ranges of about `block_size`
-    bytes, each ending at a place `stream.safe_cut` accepts (the last at the end of the file).
-
-    Only a small window before each nominal end is read, so the parent process does not read the
-    file; the workers read their own ranges. The ranges differ from `iter_blocks`' blocks, which
-    does not change the output: a pipeline gives the same bytes for any cut `safe_cut` allows.
-    """
-    pos = start
-    while pos < size:
-        end = pos + block_size
-        while True:
-            if end >= size:
-                yield pos, size
-                return
-            window = min(1 << 16, end - pos)
-            cut = safe_cut(os.pread(fd, window, end - window))
-            if not cut and window < end - pos:
-                cut = safe_cut(os.pread(fd, end - pos, pos))
-                window = end - pos
-            if cut:
-                yield pos, end - window + cut
-                pos = end - window + cut
-                break
-            end += block_size  # one line with no safe cut at all: keep it whole, as iter_blocks does
 
 
 def normalize_file(
@@ -232,7 +214,7 @@ def file_pairs(
             try:
                 out = _result(future, f"{path} (block at byte {a})")
             except UndecodableInput as e:  # the worker could not count the lines before its range
-                raise UndecodableInput(e.offset, _line_of(fd, e.offset), e.reason) from None
+                raise UndecodableInput(e.offset, line_of(fd, e.offset), e.reason) from None
             before = os.pread(fd, b - a, a)
             return before, before if out is None else out
 
@@ -247,18 +229,6 @@ def file_pairs(
             finally:
                 for future, _, _ in in_flight:
                     future.cancel()
-
-
-def _line_of(fd: int, offset: int) -> int:
-    """1-based line number of byte `offset` in the file `fd`."""
-    lines, pos = 1, 0
-    while pos < offset:
-        chunk = os.pread(fd, min(BLOCK_SIZE, offset - pos), pos)
-        if not chunk:
-            break
-        lines += chunk.count(b"\n")
-        pos += len(chunk)
-    return lines
 
 
 def parallel_pairs(

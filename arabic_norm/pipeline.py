@@ -20,7 +20,7 @@ from functools import cached_property
 from .engine import CompiledMap
 from .presets import PRESETS
 from .steps import STEPS, CharMap, Option, Step
-from .stream import BLOCK_SIZE, BOM, decode_error, positioned_blocks, safe_cut
+from .stream import BLOCK_SIZE, BOM, Block, decode_error, positioned_blocks, safe_cut
 
 
 class ChainError(ValueError):
@@ -224,6 +224,13 @@ class Pipeline:
     def passes(self) -> list:
         return compile_operations(op for spec in self.specs for op in spec.operations())
 
+    def prepare(self) -> None:
+        """Compile and build every engine table now (before worker processes fork, so that they
+        inherit them instead of each building its own)."""
+        maps = [p for p in self.passes if isinstance(p, CompiledMap)]
+        for i, step_pass in enumerate(maps):
+            step_pass.prepare(self.byte_stops or "" if i == 0 else "")
+
     # --- running --------------------------------------------------------------------------------
     def __call__(self, text: str) -> str:
         """Normalize a string. A leading BOM is kept as it is."""
@@ -255,7 +262,11 @@ class Pipeline:
     def iter_pairs(self, read, errors: str = "strict", block_size: int = BLOCK_SIZE):
         """Like `iter_normalized`, but yields (input block, output block) pairs, for callers that
         need to know whether a block changed (in place, --check, --diff)."""
-        for block in positioned_blocks(read, block_size):
+        return self.block_pairs(positioned_blocks(read, block_size), errors)
+
+    def block_pairs(self, blocks: Iterable[Block], errors: str = "strict"):
+        """(input, output) pairs for `stream.Block`s (from positioned_blocks or file_blocks)."""
+        for block in blocks:
             if block.verbatim:
                 yield block.data, block.data
             else:

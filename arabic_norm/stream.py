@@ -9,6 +9,7 @@ A line with no such space at all is kept whole, trading memory for a correct ans
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from typing import NamedTuple
 
@@ -85,8 +86,64 @@ def positioned_blocks(read: Callable[[int], bytes], size: int = BLOCK_SIZE) -> I
         lines += data.count(b"\n")
 
 
+def line_of(fd: int, offset: int) -> int:
+    """1-based line number of byte `offset` in the regular file `fd` (read with os.pread)."""
+    lines, pos = 1, 0
+    while pos < offset:
+        chunk = os.pread(fd, min(BLOCK_SIZE, offset - pos), pos)
+        if not chunk:
+            break
+        lines += chunk.count(b"\n")
+        pos += len(chunk)
+    return lines
+
+
 def decode_error(error: UnicodeDecodeError, block: bytes, block_offset: int, lines_before: int) -> UndecodableInput:
     """Turn a decoding error inside `block` into one that points at the input's line and byte."""
     bad = block[error.start : error.end]
     line = lines_before + block.count(b"\n", 0, error.start) + 1
     return UndecodableInput(block_offset + error.start, line, f"invalid UTF-8 byte(s) {bad.hex(' ')} ({error.reason})")
+
+
+def file_ranges(fd: int, size: int, block_size: int, start: int = 0) -> Iterator[tuple[int, int]]:
+    """Cut the regular file `fd` of `size` bytes into (start, end) ranges of about `block_size`
+    bytes, each ending at a place `safe_cut` accepts (the last at the end of the file).
+
+    Only a small window before each nominal end is read (8 KiB, more for long lines), so a parent
+    process handing ranges to workers does not read the file itself. The ranges differ from
+    `iter_blocks`' blocks, which does not change the output: a pipeline gives the same bytes for
+    any cut `safe_cut` allows.
+    """
+    pos = start
+    while pos < size:
+        end = pos + block_size
+        while True:
+            if end >= size:
+                yield pos, size
+                return
+            cut = 0
+            for window in (min(1 << 13, end - pos), min(1 << 16, end - pos), end - pos):
+                cut = safe_cut(os.pread(fd, window, end - window))
+                if cut or window == end - pos:
+                    break
+            if cut:
+                yield pos, end - window + cut
+                pos = end - window + cut
+                break
+            end += block_size  # one line with no safe cut at all: keep it whole, as iter_blocks does
+
+
+def file_blocks(fd: int, block_size: int) -> Iterator[Block]:
+    """`positioned_blocks` for a regular file: each block read once with os.pread, no copying to
+    join reads, and no line counting (it costs a tenth of a fast run): `lines` is 0, and the
+    caller finds the line of an error afterwards with `line_of`."""
+    size = os.fstat(fd).st_size
+    start = 0
+    if os.pread(fd, len(BOM), 0) == BOM:
+        yield Block(BOM, 0, 0, verbatim=True)
+        start = len(BOM)
+    for a, b in file_ranges(fd, size, block_size, start):
+        data = os.pread(fd, b - a, a)
+        if len(data) != b - a:
+            raise OSError(f"file changed while it was being read (byte {a})")
+        yield Block(data, a, 0)

@@ -46,10 +46,12 @@ SECOND_MIN[0xE0], SECOND_MAX[0xED], SECOND_MIN[0xF0], SECOND_MAX[0xF4] = 0xA0, 0
 
 DELETED = 0xFF  # padding byte, removed at the end
 MARK = 0xFE  # first byte of every sentinel word
-# Sentinel words (little-endian: MARK comes first in memory), by what they ask for.
+# Sentinel words (little-endian: MARK comes first in memory); the second byte says what they mark.
 BAD = MARK | 1 << 8  # not UTF-8, or a replacement that does not fit: give up (str path)
-LONG = MARK | 2 << 8  # start of a three/four-byte character, or continuation after continuation
-KEY3 = MARK | 3 << 8  # first two bytes of a mapped three-byte character
+CONT2 = MARK | 2 << 8  # a continuation byte followed by another
+START3 = MARK | 3 << 8  # the first two bytes of a three-byte character
+START4 = MARK | 4 << 8  # the first two bytes of a four-byte character
+KEY3 = MARK | 5 << 8  # the first two bytes of a three-byte character that may be mapped
 
 
 def pad(replacement: bytes, width: int) -> bytes | None:
@@ -82,9 +84,11 @@ class Utf8Map:
         bad |= ((k1 == LEAD2) | lead34) & (k2 != CONT)
         bad |= lead34 & ((second < SECOND_MIN[first]) | (second > SECOND_MAX[first]))
         table = np.arange(1 << 16, dtype=np.uint16)
-        table[(lead34 | ((k1 == CONT) & (k2 == CONT))) & ~bad] = LONG
+        table[(k1 == CONT) & (k2 == CONT)] = CONT2
+        table[k1 == LEAD3] = START3
+        table[k1 == LEAD4] = START4
         table[bad] = BAD
-        keys3, values3, shrinks = [], [], False
+        keys3, shrinks = [], False
         for key, value in mapping.items():
             old, new = chr(key).encode(), value.encode()
             shrinks = shrinks or len(new) < len(old)
@@ -127,9 +131,9 @@ class Utf8Map:
         np.bitwise_xor(out[1 : 1 + 2 * odd_words].view("<u2"), odd ^ odd_in, out=out[1 : 1 + 2 * odd_words].view("<u2"))
 
         mark = bytes([MARK])
-        if even_raw.find(mark) >= 0 or odd_raw.find(mark) >= 0:
-            if not self._resolve_sentinels(src, out, (even_raw, even), (odd_raw, odd)):
-                return None
+        has_sentinels = even_raw.find(mark) >= 0 or odd_raw.find(mark) >= 0
+        if has_sentinels and not self._resolve_sentinels(src, out, (even_raw, even), (odd_raw, odd)):
+            return None
         if self.shrinks and out_raw.find(bytes([DELETED])) >= 0:
             return np.compress(out != DELETED, out).tobytes()  # 3x faster than bytes.translate
         return data if out_raw == data else bytes(out_raw)
@@ -138,42 +142,28 @@ class Utf8Map:
         """Check the multi-byte characters at the sentinels, put their bytes back, apply mapped
         three-byte characters. False: not valid UTF-8, or a replacement that does not fit.
         `words`: (raw bytes, uint16 view) of the even pairs, then of the odd pairs."""
-        positions = []
+        found = []
         for start, (raw, view) in enumerate(words):
             # MARK is never part of a replacement: every MARK byte starts a sentinel word.
-            at = np.flatnonzero(np.frombuffer(raw, dtype=np.uint8) == MARK) // 2
-            if (view[at] == BAD).any():
-                return False
-            positions.append(at * 2 + start)
-        at = np.concatenate(positions)
-        n = len(src)
-        near_edge = at.min() < 2 or at.max() >= n - 3
-
-        def kind(offset: int) -> np.ndarray:
-            if not near_edge:
-                return KIND[src[at + offset]]
-            where = at + offset
-            inside = (where >= 0) & (where < n)
-            return np.where(inside, KIND[src[np.clip(where, 0, n - 1)]], ASCII)
-
-        here, before, two_before = kind(0), kind(-1), kind(-2)
-        after1, after2 = kind(2) == CONT, kind(3) == CONT
-        ok = np.where(
-            here == LEAD3,
-            after1,
-            np.where(
-                here == LEAD4,
-                after1 & after2,
-                # two continuation bytes: the 2nd and 3rd of a character, or the 3rd and 4th of one
-                (before == LEAD3) | (before == LEAD4) | ((before == CONT) & (two_before == LEAD4)),
-            ),
-        )
-        if not ok.all():
+            at = np.flatnonzero(np.frombuffer(raw, dtype=np.uint8) == MARK) >> 1
+            found.append((at * 2 + start, view[at]))
+        at = np.concatenate([a for a, _ in found])
+        kinds = np.concatenate([k for _, k in found])
+        if (kinds == BAD).any():
+            return False
+        # The pair checks in the table leave one question: does every three- or four-byte start
+        # have exactly its two or three continuation bytes? Yes exactly when the pairs of two
+        # continuation bytes are precisely the ones right after those starts (a missing one: too
+        # short; an extra one: too long, or a continuation after a complete character).
+        start3 = at[(kinds == START3) | (kinds == KEY3)]
+        start4 = at[kinds == START4]
+        expected = np.sort(np.concatenate([start3 + 1, start4 + 1, start4 + 2]))
+        if not np.array_equal(np.sort(at[kinds == CONT2]), expected):
             return False
         out[at], out[at + 1] = src[at], src[at + 1]  # these bytes belong to longer characters: as they were
         if not len(self.keys3):
             return True
-        leads = at[here == LEAD3]
+        leads = at[kinds == KEY3]
         codes = src[leads].astype(np.int64) << 16 | src[leads + 1].astype(np.int64) << 8 | src[leads + 2]
         slot = np.searchsorted(self.keys3, codes).clip(0, len(self.keys3) - 1)
         hit = self.keys3[slot] == codes

@@ -12,12 +12,12 @@ from hypothesis import strategies as st
 from arabic_norm import Pipeline, UndecodableInput
 from arabic_norm.parallel import (
     WorkerError,
-    file_ranges,
     map_ordered,
     normalize_file,
     normalize_stream,
     resolve_jobs,
 )
+from arabic_norm.stream import file_ranges
 
 PIPELINES = [Pipeline.parse("diacritics tatweel alef ya"), Pipeline.preset("search")]
 # multi-byte characters of every UTF-8 length, marks, spaces and line breaks

@@ -116,9 +116,10 @@ class Utf8Map:
         even_raw, odd_raw = bytearray(2 * even_words), bytearray(2 * odd_words)
         even = np.frombuffer(even_raw, dtype="<u2")
         odd = np.frombuffer(odd_raw, dtype="<u2")
-        np.take(self.pairs, np.frombuffer(data, dtype="<u2", count=even_words), out=even)
+        # mode="wrap": the indices are 16-bit, always in range, and numpy skips its bounds check
+        np.take(self.pairs, np.frombuffer(data, dtype="<u2", count=even_words), out=even, mode="wrap")
         odd_in = np.frombuffer(data, dtype="<u2", count=odd_words, offset=1)
-        np.take(self.pairs, odd_in, out=odd)
+        np.take(self.pairs, odd_in, out=odd, mode="wrap")
 
         out_raw = bytearray(n)
         out = np.frombuffer(out_raw, dtype=np.uint8)

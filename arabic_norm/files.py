@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import BinaryIO, NamedTuple
 
 from .pipeline import Pipeline
-from .stream import BLOCK_SIZE, UndecodableInput, file_blocks, line_of
+from .stream import BLOCK_SIZE, FILE_BLOCK_SIZE, UndecodableInput, file_blocks, line_of
 
 # Files looked at when a directory is given. JSON, JSONL and CSV are not among them: the `quotes`
 # step of the default preset writes `"`, which would break their quoting. Name them explicitly or
@@ -38,9 +38,6 @@ DEFAULT_EXCLUDE = (".*", "node_modules", "__pycache__", "venv", "site-packages",
 # A file found by recursion whose first bytes hold a NUL byte is binary and skipped (as git and
 # grep decide). Files named on the command line are always processed: NUL is valid text.
 BINARY_SNIFF = 8192
-# A regular file is read in blocks of this size (each worked on in cache-sized pieces, see
-# Pipeline.normalize_block): fewer, bigger reads and writes.
-FILE_BLOCK_SIZE = 1 << 22
 
 
 # --- finding files ------------------------------------------------------------------------------

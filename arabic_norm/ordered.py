@@ -29,7 +29,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .parallel import WorkerError, _portable, _raise_from_worker, resolve_jobs
-from .stream import BOM, UndecodableInput, file_ranges, line_of
+from .stream import BOM, FILE_BLOCK_SIZE, UndecodableInput, file_ranges, line_of
 
 GO, STOP = b"g", b"s"
 DONE = struct.Struct("<cQQ?")  # b"d", range start, range length, changed
@@ -64,7 +64,7 @@ def write_file_ordered(
     path: str,
     out_fd: int,
     errors: str = "strict",
-    block_size: int = 1 << 22,
+    block_size: int = FILE_BLOCK_SIZE,
     *,
     jobs: int = 2,
     progress: Callable[[int], Any] | None = None,

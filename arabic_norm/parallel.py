@@ -31,15 +31,13 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from .stream import BOM, UndecodableInput, file_ranges, line_of, positioned_blocks
+from .stream import BOM, FILE_BLOCK_SIZE, UndecodableInput, file_ranges, line_of, positioned_blocks
 
 if TYPE_CHECKING:  # concurrent.futures is imported when a pool is made (start-up time of the CLI)
     from concurrent.futures import Future, ProcessPoolExecutor
 
-# Work sent to a worker costs a round trip between processes, so workers get bigger blocks than
-# the single-process default; they still work through them in cache-sized pieces
-# (Pipeline.normalize_block).
-WORKER_BLOCK_SIZE = 1 << 22
+# Work sent to a worker costs a round trip between processes: workers get file-sized blocks.
+WORKER_BLOCK_SIZE = FILE_BLOCK_SIZE
 
 # UndecodableInput's __init__ takes (offset, line, reason): teach pickle to rebuild it that way.
 copyreg.pickle(UndecodableInput, lambda e: (UndecodableInput, (e.offset, e.line, e.reason)))

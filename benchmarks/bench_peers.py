@@ -27,7 +27,8 @@ these are dropped from a copy of each corpus (the script says how many); that co
 for every tool.
 
 Runs alternate between the tools (run 1 of every tool, then run 2, ...), the first round is a
-warm-up that is not counted, and the median of `--runs` rounds is reported with the ratio to the
+warm-up that is not counted, each run starts with no output file and nothing left to write back
+(`os.sync()`), and the median of `--runs` rounds is reported with the ratio to the
 Rust library and each tool's peak RSS (`os.wait4`'s ru_maxrss of that process; for `-j 2` the
 largest of the parent and its workers). Not a test: timings depend on the machine.
 """
@@ -118,6 +119,10 @@ def tools(rust_python: Path) -> dict[str, tuple[list[str], bool]]:
 def run(command: list[str], to_stdout: bool, source: Path, target: Path) -> tuple[float, int]:
     """Run once; (wall seconds, peak RSS in KiB of the process or its largest descendant)."""
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    # Outside the timing: remove the previous output and flush dirty pages to disk, so that no
+    # tool pays for freeing or writing back another tool's output while it runs.
+    target.unlink(missing_ok=True)
+    os.sync()
     start = time.perf_counter()
     if to_stdout:
         with open(target, "wb") as out:

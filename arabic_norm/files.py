@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import BinaryIO, NamedTuple
 
 from .pipeline import Pipeline
-from .stream import BLOCK_SIZE, FILE_BLOCK_SIZE, UndecodableInput, file_blocks, line_of
+from .stream import BLOCK_SIZE, FILE_BLOCK_SIZE, UndecodableInput, file_blocks, line_of, ready_reader
 
 # Files looked at when a directory is given. JSON, JSONL and CSV are not among them: the `quotes`
 # step of the default preset writes `"`, which would break their quoting. Name them explicitly or
@@ -243,7 +243,10 @@ def process_file(
     try:
         if source.path is None:
             stdin = sys.stdin.buffer
-            _run(pipeline, source, getattr(stdin, "read1", stdin.read), target, settings, out, on_block, result)
+            read = getattr(stdin, "read1", stdin.read)
+            with contextlib.suppress(AttributeError, OSError, ValueError):  # no descriptor (tests)
+                read = ready_reader(read, stdin.fileno())
+            _run(pipeline, source, read, target, settings, out, on_block, result)
         else:
             with open_input(source.path) as f:
                 read = getattr(f, "read1", f.read)

@@ -10,6 +10,7 @@ A line with no such space at all is kept whole, trading memory for a correct ans
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable, Iterator
 from typing import NamedTuple
 
@@ -22,6 +23,9 @@ BLOCK_SIZE = 1 << 18
 # faults (fresh memory for every block) and were slower, single process and with -j 2.
 FILE_BLOCK_SIZE = 1 << 20
 BOM = b"\xef\xbb\xbf"
+# How long `ready_reader` waits for more input before it hands over what it has (seconds): long
+# enough for a producer like `cat` to refill a pipe, too short for anyone typing to notice.
+WAIT = 0.002
 
 
 class UndecodableInput(ValueError):
@@ -48,6 +52,33 @@ def safe_cut(buf: bytes, start: int = 0, end: int | None = None) -> int:
         if not before.isspace() and before != "\ufffd":
             return p
     return 0
+
+
+def ready_reader(read: Callable[[int], bytes], fd: int) -> Callable[[int], bytes]:
+    """`read(n)` (e.g. `BufferedReader.read1`) that goes on reading, up to n bytes, while more
+    input arrives on `fd` within WAIT seconds. A pipe hands over 64 KiB at a time; blocks four
+    times that size halve the engine's cost per byte, and a line typed at a terminal still comes
+    through at once."""
+    import select
+
+    def read_ready(n: int) -> bytes:
+        parts = [read(n)]
+        have = len(parts[0])
+        while parts[-1] and have < n and select.select([fd], [], [], WAIT)[0]:
+            parts.append(read(n - have))
+            have += len(parts[-1])
+        return b"".join(parts)
+
+    return read_ready
+
+
+def count_lines(data: bytes) -> int:
+    """Line feeds in `data`. bytes.count checks one byte at a time; numpy, once the engine has
+    imported it, compares 32 at once (a tenth of the streaming cost otherwise)."""
+    np = sys.modules.get("numpy")
+    if np is None or len(data) < 1 << 16:
+        return data.count(b"\n")
+    return int(np.count_nonzero(np.frombuffer(data, dtype=np.uint8) == 0x0A))
 
 
 def iter_blocks(read: Callable[[int], bytes], size: int = BLOCK_SIZE) -> Iterator[bytes]:
@@ -88,7 +119,7 @@ def positioned_blocks(read: Callable[[int], bytes], size: int = BLOCK_SIZE) -> I
             data, offset = data[len(BOM) :], len(BOM)
         yield Block(data, offset, lines)
         offset += len(data)
-        lines += data.count(b"\n")
+        lines += count_lines(data)
 
 
 def line_of(fd: int, offset: int) -> int:

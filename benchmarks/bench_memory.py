@@ -76,9 +76,9 @@ def main() -> int:
         "stdout": ([CLI, *CHAIN, str(source)], work / "stdout.txt"),
         "stdout, -j 2": ([CLI, "-j", "2", *CHAIN, str(source)], work / "stdout_j2.txt"),
         "stdin to stdout": (["sh", "-c", f"{CLI} {' '.join(CHAIN)} < {source}"], work / "stdin.txt"),
-        "-o FILE": ([CLI, *CHAIN, "-o", str(work / "o.txt"), str(source)], None),
-        "-o FILE.gz": ([CLI, *CHAIN, "-o", str(work / "o.txt.gz"), str(source)], None),
-        "--output-dir": ([CLI, *CHAIN, "--output-dir", str(work / "dir"), str(source)], None),
+        "-o FILE": ([CLI, "-o", str(work / "o.txt"), *CHAIN, str(source)], None),
+        "-o FILE.gz": ([CLI, "-o", str(work / "o.txt.gz"), *CHAIN, str(source)], None),
+        "--output-dir": ([CLI, "--output-dir", str(work / "dir"), *CHAIN, str(source)], None),
         "-i (in place)": ([CLI, "-i", *CHAIN, str(in_place)], None),
         "--check": ([CLI, "--check", *CHAIN, str(source)], None),
     }

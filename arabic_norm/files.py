@@ -315,19 +315,20 @@ def _structured_pairs(pipeline, source, read, settings):
         sys.stderr.write(f"arabic-norm: {source.name}: line {line}: {reason} (skipped, copied unchanged)\n")
 
 
-def _direct_fd(source, settings, out) -> int | None:
-    """The file descriptor worker processes may write to themselves (`write_file_ordered`), or
-    None: only for -j, a plain input file, output to stdout, and no per-step --stats."""
-    if settings.jobs == 1 or settings.mode != "stdout" or settings.stats or settings.fields or settings.columns:
-        return None
-    if not _seekable(source):
-        return None
+def _workers_write(source, target, settings, out) -> bool:
+    """Whether worker processes write the output themselves (`ordered.write_file_ordered`): -j on
+    a plain input file, to stdout or to an uncompressed -o file, without per-step --stats."""
+    if settings.jobs == 1 or settings.stats or settings.fields or settings.columns or not _seekable(source):
+        return False
+    if settings.mode == "output":
+        return not is_compressed(target)
+    if settings.mode != "stdout":
+        return False
     try:
-        fd = out.fileno()
+        out.fileno()
     except (AttributeError, OSError, ValueError):  # io.UnsupportedOperation is an OSError too
-        return None
-    out.flush()
-    return fd
+        return False
+    return True
 
 
 def _file_pairs(pipeline, path: str, errors: str, block_size: int):
@@ -340,21 +341,30 @@ def _seekable(source) -> bool:
     return source.path is not None and not is_compressed(source.path) and os.path.isfile(source.path)
 
 
-def _run(pipeline, source, read, target, settings, out, on_block, result) -> None:
-    direct = _direct_fd(source, settings, out)
-    if direct is not None:
-        from .ordered import write_file_ordered
-        from .parallel import WORKER_BLOCK_SIZE
+def _run_workers_writing(pipeline, source, target, settings, out, on_block, result) -> None:
+    from .ordered import write_file_ordered
+    from .parallel import WORKER_BLOCK_SIZE
 
-        def progress(n: int) -> None:
-            result.bytes_read += n
-            if on_block is not None:
-                on_block(n)
+    def progress(n: int) -> None:
+        result.bytes_read += n
+        if on_block is not None:
+            on_block(n)
 
+    def write_into(f: BinaryIO) -> bool:
+        f.flush()  # the workers write to the descriptor, after whatever is buffered
         size = max(settings.block_size, WORKER_BLOCK_SIZE)
-        jobs = settings.jobs
-        if write_file_ordered(pipeline, source.path, direct, settings.errors, size, jobs=jobs, progress=progress):
-            result.status = "changed"
+        return write_file_ordered(
+            pipeline, source.path, f.fileno(), settings.errors, size, jobs=settings.jobs, progress=progress
+        )
+
+    changed = write_into(out) if settings.mode == "stdout" else _write_file(write_into, source, target)
+    if changed:
+        result.status = "changed"
+
+
+def _run(pipeline, source, read, target, settings, out, on_block, result) -> None:
+    if _workers_write(source, target, settings, out):
+        _run_workers_writing(pipeline, source, target, settings, out, on_block, result)
         return
     if settings.fields or settings.columns:
         pairs = _structured_pairs(pipeline, source, read, settings)
@@ -385,7 +395,7 @@ def _run(pipeline, source, read, target, settings, out, on_block, result) -> Non
     elif mode == "diff":
         changed = write_diff(pairs, source.name, out, settings.errors, chunk=settings.block_size)
     elif mode == "output":
-        changed = _write_file(pairs, source, target)
+        changed = _write_file(lambda f: _write_pairs(pairs, f), source, target)
     elif mode == "in-place":
         changed = _write_in_place(pairs, source.path)
     else:
@@ -408,16 +418,23 @@ def _observed(pairs, pipeline, settings, on_block, result):
         yield before, after
 
 
-def _write_file(pairs, source: Source, target: str) -> bool:
+def _write_pairs(pairs, f: BinaryIO) -> bool:
+    changed = False
+    for before, after in pairs:
+        changed = changed or after != before
+        f.write(after)
+    return changed
+
+
+def _write_file(write_into: Callable[[BinaryIO], bool], source: Source, target: str) -> bool:
+    """Write `target` atomically: `write_into(f)` fills a temporary file beside it (and says
+    whether the text changed), which is then made durable and renamed over `target`."""
     target = os.path.realpath(target)
     os.makedirs(os.path.dirname(target), exist_ok=True)
     tmp = _temp_beside(target)
-    changed = False
     try:
         with open_output(tmp) as f:
-            for before, after in pairs:
-                changed = changed or after != before
-                f.write(after)
+            changed = write_into(f)
         mode = stat.S_IMODE(os.stat(source.path).st_mode) if source.path else _default_mode()
         _commit(tmp, target, mode)
     except BaseException:

@@ -77,6 +77,7 @@ def main() -> int:
         "stdout, -j 2": ([CLI, "-j", "2", *CHAIN, str(source)], work / "stdout_j2.txt"),
         "stdin to stdout": (["sh", "-c", f"{CLI} {' '.join(CHAIN)} < {source}"], work / "stdin.txt"),
         "-o FILE": ([CLI, "-o", str(work / "o.txt"), *CHAIN, str(source)], None),
+        "-o FILE, -j 2": ([CLI, "-j", "2", "-o", str(work / "o2.txt"), *CHAIN, str(source)], None),
         "-o FILE.gz": ([CLI, "-o", str(work / "o.txt.gz"), *CHAIN, str(source)], None),
         "--output-dir": ([CLI, "--output-dir", str(work / "dir"), *CHAIN, str(source)], None),
         "-i (in place)": ([CLI, "-i", *CHAIN, str(in_place)], None),

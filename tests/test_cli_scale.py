@@ -135,3 +135,26 @@ def test_corrupt_compressed_input_is_an_input_error_naming_the_file(tmp_path, su
     assert f"bad.txt{suffix}:" in done.stderr.decode()
     assert "Traceback" not in done.stderr.decode()
     assert done.stdout == "ا\n".encode()
+
+
+def test_jobs_with_output_file_give_identical_bytes(big, tmp_path):
+    """With -j and -o FILE the workers write the temporary file themselves (ordered.py)."""
+    want = run(*CHAIN, str(big)).stdout
+    for jobs in ("1", "2", "3"):
+        out = tmp_path / f"out{jobs}.txt"
+        assert run("-j", jobs, "-o", str(out), *CHAIN, str(big)).returncode == 0
+        assert out.read_bytes() == want
+    packed = tmp_path / "out.txt.gz"
+    assert run("-j", "2", "-o", str(packed), *CHAIN, str(big)).returncode == 0
+    assert gzip.decompress(packed.read_bytes()) == want
+
+
+def test_jobs_with_output_file_and_bad_bytes_write_nothing(tmp_path):
+    path = tmp_path / "big.txt"
+    head = LINE.encode() * 50_000
+    path.write_bytes(head + b"ok \xff\n" + LINE.encode() * 10)
+    out = tmp_path / "out.txt"
+    done = run("-j", "2", "-o", str(out), *CHAIN, str(path))
+    assert done.returncode == 3
+    assert f"line 50001, byte offset {len(head) + 3}" in done.stderr.decode()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["big.txt"], "no output, no temporary file left"

@@ -97,7 +97,11 @@ class CompiledMap:
         import numpy as np
 
         self.prepare()
-        units = np.frombuffer(text.encode("utf-16-le"), dtype=np.uint16)
+        try:
+            raw = text.encode("utf-16-le")
+        except UnicodeEncodeError:  # lone surrogates (bytes passed through with surrogateescape)
+            return self._run_translate(text)
+        units = np.frombuffer(raw, dtype=np.uint16)
         if self._wide and np.take(self._wide_mask, units).any():
             return self._run_translate(text)
         out = np.take(self._lut, units, mode="wrap")  # indices are uint16: no bounds check needed

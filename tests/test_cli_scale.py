@@ -158,3 +158,14 @@ def test_jobs_with_output_file_and_bad_bytes_write_nothing(tmp_path):
     assert done.returncode == 3
     assert f"line 50001, byte offset {len(head) + 3}" in done.stderr.decode()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["big.txt"], "no output, no temporary file left"
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_surrogateescape_passes_bad_bytes_through_in_big_blocks(tmp_path, jobs):
+    """Blocks big enough for the fast engines, with a byte that is not UTF-8: passed through
+    unchanged, the rest normalized (this used to end in a UnicodeEncodeError traceback)."""
+    path = tmp_path / "big.txt"
+    path.write_bytes(LINE.encode() * 40_000 + b"bad \xff byte\n" + LINE.encode() * 10)
+    done = run("-j", jobs, "--errors", "surrogateescape", *CHAIN, str(path))
+    assert done.returncode == 0, done.stderr.decode()
+    assert done.stdout == LINE_OUT.encode() * 40_000 + b"bad \xff byte\n" + LINE_OUT.encode() * 10

@@ -109,6 +109,23 @@ def test_byte_engine_equals_str_path(pipeline, text, block_size):
         engine.NUMPY_MIN_CHARS = saved
 
 
+@settings(max_examples=200, deadline=None)
+@given(chains(), arabic_text, st.binary(min_size=1, max_size=4), st.integers(min_value=0))
+def test_byte_engine_passes_undecodable_bytes_through_like_the_str_path(pipeline, text, junk, where):
+    """With errors="surrogateescape", bytes that are not UTF-8 come out unchanged whichever engine
+    runs the piece (the byte engine hands such pieces to the str path)."""
+    encoded = text.encode("utf-8")
+    at = where % (len(encoded) + 1)
+    data = encoded[:at] + junk + encoded[at:]
+    expected = pipeline(data.decode("utf-8", "surrogateescape"))  # (a leading BOM is kept by both)
+    saved = engine.NUMPY_MIN_CHARS
+    engine.NUMPY_MIN_CHARS = 0
+    try:
+        assert pipeline.normalize_bytes(data, "surrogateescape") == expected.encode("utf-8", "surrogateescape")
+    finally:
+        engine.NUMPY_MIN_CHARS = saved
+
+
 # A compatibility preset reproduces its peer byte for byte, even where the peer is not idempotent
 # (Preset.idempotent is False, and tests/test_camel.py shows the exact input); all others must be.
 @pytest.mark.parametrize("name", sorted(name for name, preset in PRESETS.items() if preset.idempotent))

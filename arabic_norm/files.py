@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import BinaryIO, NamedTuple
 
 from .pipeline import Pipeline
-from .stream import BLOCK_SIZE, FILE_BLOCK_SIZE, UndecodableInput, file_blocks, line_of, ready_reader
+from .stream import BLOCK_SIZE, FILE_BLOCK_SIZE, UndecodableInput, file_blocks, lines_counted_in, ready_reader
 
 # Files looked at when a directory is given. JSON, JSONL and CSV are not among them: the `quotes`
 # step of the default preset writes `"`, which would break their quoting. Name them explicitly or
@@ -259,11 +259,7 @@ def process_file(
                 _run(pipeline, source, read, target, settings, out, on_block, result)
     except UndecodableInput as e:
         result.status = "error"
-        line = e.line
-        if _seekable(source) and not (settings.fields or settings.columns):  # lines were not counted
-            with open(source.path, "rb") as f:
-                line = line_of(f.fileno(), e.offset)
-        result.message = f"line {line}, byte offset {e.offset}: {e.reason}"
+        result.message = f"line {e.line}, byte offset {e.offset}: {e.reason}"
     except BrokenPipeError:
         raise
     except OSError as e:  # unreadable, or failing while read (e.g. EIO)
@@ -315,10 +311,10 @@ def _structured_pairs(pipeline, source, read, settings):
         sys.stderr.write(f"arabic-norm: {source.name}: line {line}: {reason} (skipped, copied unchanged)\n")
 
 
-def _workers_write(source, target, settings, out) -> bool:
+def _workers_write(seekable: bool, target, settings, out) -> bool:
     """Whether worker processes write the output themselves (`ordered.write_file_ordered`): -j on
     a plain input file, to stdout or to an uncompressed -o file, without per-step --stats."""
-    if settings.jobs == 1 or settings.stats or settings.fields or settings.columns or not _seekable(source):
+    if settings.jobs == 1 or settings.stats or settings.fields or settings.columns or not seekable:
         return False
     if settings.mode == "output":
         return not is_compressed(target)
@@ -332,12 +328,12 @@ def _workers_write(source, target, settings, out) -> bool:
 
 
 def _file_pairs(pipeline, path: str, errors: str, block_size: int):
-    with open(path, "rb") as f:
+    with open(path, "rb") as f, lines_counted_in(f.fileno()):
         yield from pipeline.block_pairs(file_blocks(f.fileno(), block_size), errors)
 
 
 def _seekable(source) -> bool:
-    """Whether an input error's line can be found afterwards by reading the file again."""
+    """Whether the input is a plain regular file, read by byte range (`stream.file_blocks`)."""
     return source.path is not None and not is_compressed(source.path) and os.path.isfile(source.path)
 
 
@@ -363,7 +359,8 @@ def _run_workers_writing(pipeline, source, target, settings, out, on_block, resu
 
 
 def _run(pipeline, source, read, target, settings, out, on_block, result) -> None:
-    if _workers_write(source, target, settings, out):
+    seekable = _seekable(source)
+    if _workers_write(seekable, target, settings, out):
         _run_workers_writing(pipeline, source, target, settings, out, on_block, result)
         return
     if settings.fields or settings.columns:
@@ -376,7 +373,7 @@ def _run(pipeline, source, read, target, settings, out, on_block, result) -> Non
             pairs = file_pairs(pipeline, source.path, settings.errors, size, jobs=settings.jobs)
         else:
             pairs = parallel_pairs(pipeline, read, settings.errors, size, jobs=settings.jobs, name=source.name)
-    elif _seekable(source) and settings.mode != "diff":
+    elif seekable and settings.mode != "diff":
         pairs = _file_pairs(pipeline, source.path, settings.errors, max(settings.block_size, FILE_BLOCK_SIZE))
     else:
         pairs = pipeline.iter_pairs(read, settings.errors, settings.block_size)

@@ -29,7 +29,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .parallel import WorkerError, _portable, _raise_from_worker, resolve_jobs
-from .stream import BOM, FILE_BLOCK_SIZE, UndecodableInput, file_ranges, line_of
+from .stream import BOM, FILE_BLOCK_SIZE, file_ranges, lines_counted_in
 
 GO, STOP = b"g", b"s"
 DONE = struct.Struct("<cQQ?")  # b"d", range start, range length, changed
@@ -80,13 +80,11 @@ def write_file_ordered(
             if progress:
                 progress(start)
         ranges = list(file_ranges(fd, os.fstat(fd).st_size, block_size, start))
-        try:
+        with lines_counted_in(fd):
             if jobs == 1 or len(ranges) < 2 or not can_fork():
                 return _write_in_turn(pipeline, fd, ranges, out_fd, errors, progress)
             pipeline.prepare()  # compiled, numpy imported, tables built: the workers inherit it all
             return _run_workers(pipeline, path, fd, ranges, out_fd, errors, min(jobs, len(ranges)), progress)
-        except UndecodableInput as e:  # the line before a range is not counted: find it now
-            raise UndecodableInput(e.offset, line_of(fd, e.offset), e.reason) from None
 
 
 def _write_in_turn(pipeline, fd, ranges, out_fd, errors, progress) -> bool:

@@ -31,7 +31,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from .stream import BOM, FILE_BLOCK_SIZE, UndecodableInput, file_ranges, line_of, positioned_blocks
+from .stream import BOM, FILE_BLOCK_SIZE, UndecodableInput, file_ranges, lines_counted_in, positioned_blocks
 
 if TYPE_CHECKING:  # concurrent.futures is imported when a pool is made (start-up time of the CLI)
     from concurrent.futures import Future, ProcessPoolExecutor
@@ -209,10 +209,8 @@ def file_pairs(
 
         def oldest() -> tuple[bytes, bytes]:
             future, a, b = in_flight.popleft()
-            try:
+            with lines_counted_in(fd):  # the worker could not count the lines before its range
                 out = _result(future, f"{path} (block at byte {a})")
-            except UndecodableInput as e:  # the worker could not count the lines before its range
-                raise UndecodableInput(e.offset, line_of(fd, e.offset), e.reason) from None
             before = os.pread(fd, b - a, a)
             return before, before if out is None else out
 

@@ -224,12 +224,16 @@ class Pipeline:
     def passes(self) -> list:
         return compile_operations(op for spec in self.specs for op in spec.operations())
 
+    @cached_property
+    def map_passes(self) -> list[tuple[int, CompiledMap]]:
+        """The code point maps among the passes, with their index."""
+        return [(i, p) for i, p in enumerate(self.passes) if isinstance(p, CompiledMap)]
+
     def prepare(self) -> None:
         """Compile and build every engine table now (before worker processes fork, so that they
         inherit them instead of each building its own)."""
-        maps = [p for p in self.passes if isinstance(p, CompiledMap)]
-        for i, step_pass in enumerate(maps):
-            step_pass.prepare(self.byte_stops or "" if i == 0 else "")
+        for n, (_, step_pass) in enumerate(self.map_passes):
+            step_pass.prepare((self.byte_stops or "") if n == 0 else "")
 
     # --- running --------------------------------------------------------------------------------
     def __call__(self, text: str) -> str:
@@ -300,11 +304,10 @@ class Pipeline:
         without them needs no rule, only the maps, which the byte engine runs on UTF-8 directly.
         None when that shortcut does not apply: no map, a rule without triggers (or a Unicode
         form), a trigger in ASCII, or a map that could produce a trigger."""
-        maps = [p for p in self.passes if isinstance(p, CompiledMap)]
         triggers = [getattr(p, "triggers", "") for p in self.passes if not isinstance(p, CompiledMap)]
-        produced = {c for m in maps for v in m.mapping.values() for c in v}
+        produced = {c for _, m in self.map_passes for v in m.mapping.values() for c in v}
         stops = "".join(sorted(set("".join(triggers))))
-        if not maps or not all(triggers) or any(c.isascii() for c in stops) or produced & set(stops):
+        if not self.map_passes or not all(triggers) or any(c.isascii() for c in stops) or produced & set(stops):
             return None
         return stops
 
@@ -315,8 +318,7 @@ class Pipeline:
         itself when nothing changes."""
         data, stops = piece, self.byte_stops
         if stops is not None:
-            maps = [(i, p) for i, p in enumerate(self.passes) if isinstance(p, CompiledMap)]
-            for n, (i, step_pass) in enumerate(maps):
+            for n, (i, step_pass) in enumerate(self.map_passes):
                 new = step_pass.run_utf8(data, stops if n == 0 else "")
                 if new is None:
                     if n == 0:

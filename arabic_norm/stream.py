@@ -9,6 +9,7 @@ A line with no such space at all is kept whole, trading memory for a correct ans
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -141,6 +142,16 @@ def decode_error(error: UnicodeDecodeError, block: bytes, block_offset: int, lin
     return UndecodableInput(block_offset + error.start, line, f"invalid UTF-8 byte(s) {bad.hex(' ')} ({error.reason})")
 
 
+@contextlib.contextmanager
+def lines_counted_in(fd: int) -> Iterator[None]:
+    """Blocks read by byte range (`file_ranges`, `file_blocks`) do not count the lines before
+    them: an `UndecodableInput` raised inside gets its line counted in the file `fd` instead."""
+    try:
+        yield
+    except UndecodableInput as e:
+        raise UndecodableInput(e.offset, line_of(fd, e.offset), e.reason) from None
+
+
 def file_ranges(fd: int, size: int, block_size: int, start: int = 0) -> Iterator[tuple[int, int]]:
     """Cut the regular file `fd` of `size` bytes into (start, end) ranges of about `block_size`
     bytes, each ending at a place `safe_cut` accepts (the last at the end of the file).
@@ -172,7 +183,7 @@ def file_ranges(fd: int, size: int, block_size: int, start: int = 0) -> Iterator
 def file_blocks(fd: int, block_size: int) -> Iterator[Block]:
     """`positioned_blocks` for a regular file: each block read once with os.pread, no copying to
     join reads, and no line counting (it costs a tenth of a fast run): `lines` is 0, and the
-    caller finds the line of an error afterwards with `line_of`."""
+    caller finds the line of an error afterwards (`lines_counted_in`)."""
     size = os.fstat(fd).st_size
     start = 0
     if os.pread(fd, len(BOM), 0) == BOM:

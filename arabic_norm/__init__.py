@@ -1,7 +1,7 @@
 """arabic-norm: composable, fast, lossless Arabic text normalization."""
 
 from .pipeline import ChainError, Pipeline, normalize
-from .stream import UndecodableInput
+from .stream.blocks import UndecodableInput
 
 __version__ = "0.1.0"
 __all__ = ["ChainError", "Pipeline", "UndecodableInput", "__version__", "normalize"]

@@ -40,7 +40,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .engine import CompiledMap
+from .engine.maps import CompiledMap
 from .steps import Rule
 
 BOM = "\ufeff"

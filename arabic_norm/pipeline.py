@@ -17,10 +17,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
-from .engine import CompiledMap
+from .engine.maps import CompiledMap
 from .presets import PRESETS
 from .steps import STEPS, CharMap, Option, Step
-from .stream import BLOCK_SIZE, BOM, Block, decode_error, positioned_blocks, safe_cut
+from .stream.blocks import BLOCK_SIZE, BOM, Block, decode_error, positioned_blocks, safe_cut
 
 
 class ChainError(ValueError):

@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from arabic_norm import Pipeline  # noqa: E402
-from arabic_norm.engine import CompiledMap  # noqa: E402
+from arabic_norm.engine.maps import CompiledMap  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpus"
 FILES = ["cls_tashkeela_classical.txt", "msa_hindawi_public_domain_books.txt"]

@@ -81,7 +81,7 @@ SCRIPTS = {
 }
 # -j 2 through the library when the command line has no -j yet.
 LIBRARY_J2 = (
-    "import sys\nfrom arabic_norm import Pipeline\nfrom arabic_norm.parallel import normalize_file\n"
+    "import sys\nfrom arabic_norm import Pipeline\nfrom arabic_norm.stream.pool import normalize_file\n"
     "p = Pipeline.parse('diacritics tatweel alef ya')\n"
     "with open(sys.argv[2], 'wb') as out:\n    normalize_file(p, sys.argv[1], out.write, jobs=2)\n"
 )

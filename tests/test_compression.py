@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from arabic_norm import Pipeline
-from arabic_norm.compression import (
+from arabic_norm.stream.compression import (
     MissingCompressionSupport,
     compression_of,
     open_compressed,
@@ -89,7 +89,7 @@ def test_bad_mode():
 def test_missing_zstandard_gives_a_clear_message(tmp_path):
     code = (
         "import sys; sys.modules['zstandard'] = None\n"
-        "from arabic_norm.compression import open_compressed, MissingCompressionSupport\n"
+        "from arabic_norm.stream.compression import open_compressed, MissingCompressionSupport\n"
         f"try:\n    open_compressed({str(tmp_path / 'x.zst')!r}, 'wb')\n"
         "except MissingCompressionSupport as e:\n    print(e)\n"
     )

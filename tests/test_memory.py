@@ -33,7 +33,7 @@ LIBRARY = textwrap.dedent(
     """
     import sys
     from arabic_norm import Pipeline
-    from arabic_norm.parallel import normalize_file, normalize_stream
+    from arabic_norm.stream.pool import normalize_file, normalize_stream
     p = Pipeline.parse("diacritics tatweel alef ya")
     jobs, source = int(sys.argv[1]), sys.argv[2]
     out = sys.stdout.buffer

@@ -1,4 +1,4 @@
-"""-j for one file written to a file descriptor (arabic_norm/ordered.py): the workers write their
+"""-j for one file written to a file descriptor (arabic_norm/stream/ring.py): the workers write their
 own output, in input order, passing a token round a ring of pipes.
 
 Specification: the bytes written are exactly those of -j 1, for any number of jobs and block size,
@@ -18,8 +18,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from arabic_norm import Pipeline, UndecodableInput
-from arabic_norm.ordered import write_file_ordered
-from arabic_norm.parallel import WorkerError
+from arabic_norm.stream.pool import WorkerError
+from arabic_norm.stream.ring import write_file_ordered
 
 PIPELINE = Pipeline.parse("diacritics tatweel alef ya")
 ALPHABET = "ابتكمأإآىـ\u064e\u0650\u0651\u0652\u0654\u0670 \t\n\r\u00a0“”«»٣ۀ€😀ﻷa"

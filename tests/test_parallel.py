@@ -10,14 +10,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from arabic_norm import Pipeline, UndecodableInput
-from arabic_norm.parallel import (
+from arabic_norm.stream.blocks import file_ranges
+from arabic_norm.stream.pool import (
     WorkerError,
     map_ordered,
     normalize_file,
     normalize_stream,
     resolve_jobs,
 )
-from arabic_norm.stream import file_ranges
 
 PIPELINES = [Pipeline.parse("diacritics tatweel alef ya"), Pipeline.preset("search")]
 # multi-byte characters of every UTF-8 length, marks, spaces and line breaks

@@ -7,7 +7,7 @@ import pickle
 import pytest
 
 from arabic_norm import ChainError, Pipeline, UndecodableInput, normalize
-from arabic_norm.engine import CompiledMap
+from arabic_norm.engine.maps import CompiledMap
 
 
 def test_parse_string_and_tokens_are_the_same_chain():

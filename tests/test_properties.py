@@ -16,7 +16,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from arabic_norm import Pipeline, engine
+from arabic_norm import Pipeline
+from arabic_norm.engine import maps as engine
 from arabic_norm.presets import PRESETS
 from arabic_norm.steps import STEPS, CharMap
 

@@ -1,4 +1,4 @@
-"""Reading input in blocks (arabic_norm/stream.py): what the streaming layer promises.
+"""Reading input in blocks (arabic_norm/stream/blocks.py): what the streaming layer promises.
 
 - `ready_reader` gathers what a pipe has ready into one block, up to the size asked for, but never
   waits for input that is not coming (a line typed at a terminal goes through at once);
@@ -14,7 +14,7 @@ import os
 import numpy  # noqa: F401  (count_lines uses numpy only once something has imported it)
 import pytest
 
-from arabic_norm.stream import BOM, count_lines, file_blocks, ready_reader
+from arabic_norm.stream.blocks import BOM, count_lines, file_blocks, ready_reader
 
 
 def test_ready_reader_gathers_what_is_ready_up_to_the_size_asked(tmp_path):

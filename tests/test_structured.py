@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from arabic_norm import Pipeline
-from arabic_norm.structured import (
+from arabic_norm.formats.table import (
     MalformedRecord,
     StructuredError,
     format_of,

@@ -1,4 +1,4 @@
-"""The byte engine (arabic_norm/utf8.py) on its own: a code point map applied to UTF-8 bytes.
+"""The byte engine (arabic_norm/engine/utf8.py) on its own: a code point map applied to UTF-8 bytes.
 
 Specification: for any map it accepts and any bytes,
 - valid UTF-8 holding no character whose replacement is longer than itself (nor a stop character)
@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from arabic_norm.utf8 import Utf8Map
+from arabic_norm.engine.utf8 import Utf8Map
 
 # Two-byte (Arabic, Latin-1), three-byte (punctuation, presentation forms, U+08xx) and four-byte
 # characters, ASCII, line breaks.

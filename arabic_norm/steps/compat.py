@@ -20,8 +20,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
 
-from .. import chars as C
-from ..engine import CompiledMap
+from ..engine.maps import CompiledMap
+from . import chars as C
 from .base import CharMap, Option, Rule, Step, char_class, delete, to
 
 # --- camel-tools -------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from .. import chars as C
+from . import chars as C
 from .base import CharMap, Option, Rule, Step, char_class, to
 
 _LETTER = f"[{char_class(C.ARABIC_LETTERS)}]"

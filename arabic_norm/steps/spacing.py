@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .. import chars as C
+from . import chars as C
 from .base import CharMap, Option, Rule, Step, delete, to
 
 

@@ -6,7 +6,7 @@ import re
 import unicodedata
 from functools import cache
 
-from .. import chars as C
+from . import chars as C
 from .base import CharMap, FormRule, Option, Rule, Step, char_class, to
 
 # --- quotes -----------------------------------------------------------------------------------

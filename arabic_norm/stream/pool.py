@@ -31,7 +31,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from .stream import BOM, FILE_BLOCK_SIZE, UndecodableInput, file_ranges, lines_counted_in, positioned_blocks
+from .blocks import BOM, FILE_BLOCK_SIZE, UndecodableInput, file_ranges, lines_counted_in, positioned_blocks
 
 if TYPE_CHECKING:  # concurrent.futures is imported when a pool is made (start-up time of the CLI)
     from concurrent.futures import Future, ProcessPoolExecutor

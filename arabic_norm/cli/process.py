@@ -24,8 +24,8 @@ import sys
 from collections.abc import Callable, Iterable, Iterator
 from typing import BinaryIO, NamedTuple
 
-from .pipeline import Pipeline
-from .stream import BLOCK_SIZE, FILE_BLOCK_SIZE, UndecodableInput, file_blocks, lines_counted_in, ready_reader
+from ..pipeline import Pipeline
+from ..stream.blocks import BLOCK_SIZE, FILE_BLOCK_SIZE, UndecodableInput, file_blocks, lines_counted_in, ready_reader
 
 # Files looked at when a directory is given. JSON, JSONL and CSV are not among them: the `quotes`
 # step of the default preset writes `"`, which would break their quoting. Name them explicitly or
@@ -111,7 +111,7 @@ def is_compressed(path: str) -> bool:
 def open_input(path: str) -> BinaryIO:
     """Open an input file for binary reading, decompressing `.gz .bz2 .xz .zst` by extension."""
     if is_compressed(path):
-        from .compression import open_compressed
+        from ..stream.compression import open_compressed
 
         return open_compressed(path, "rb")
     return open(path, "rb")
@@ -121,7 +121,7 @@ def open_output(path: str) -> BinaryIO:
     """Open an output file for binary writing, compressing `.gz .bz2 .xz .zst` by extension (a
     temporary file beside the target ends with the target's name, so it is compressed alike)."""
     if is_compressed(path):
-        from .compression import open_compressed
+        from ..stream.compression import open_compressed
 
         return open_compressed(path, "wb")
     return open(path, "wb")
@@ -280,9 +280,9 @@ def _optional_layer_error(e: Exception) -> bool:
     `.zst` without zstandard, corrupt `.xz`/`.zst` data (corrupt `.gz`/`.bz2` raise OSError), a
     failed worker."""
     for module, names in (
-        ("arabic_norm.structured", ("MalformedRecord", "StructuredError")),
-        ("arabic_norm.compression", ("MissingCompressionSupport",)),
-        ("arabic_norm.parallel", ("WorkerError",)),
+        ("arabic_norm.formats.table", ("MalformedRecord", "StructuredError")),
+        ("arabic_norm.stream.compression", ("MissingCompressionSupport",)),
+        ("arabic_norm.stream.pool", ("WorkerError",)),
         ("lzma", ("LZMAError",)),
         ("zstandard", ("ZstdError",)),
     ):
@@ -295,7 +295,7 @@ def _optional_layer_error(e: Exception) -> bool:
 def _structured_pairs(pipeline, source, read, settings):
     """(input, output) pairs for --field (JSONL) or --column (CSV/TSV); malformed records skipped
     with --on-error skip are reported on stderr with their line numbers."""
-    from .structured import RecordStats, format_of, iter_jsonl, iter_table
+    from ..formats.table import RecordStats, format_of, iter_jsonl, iter_table
 
     stats = RecordStats()
     if settings.fields:
@@ -338,8 +338,8 @@ def _seekable(source) -> bool:
 
 
 def _run_workers_writing(pipeline, source, target, settings, out, on_block, result) -> None:
-    from .ordered import write_file_ordered
-    from .parallel import WORKER_BLOCK_SIZE
+    from ..stream.pool import WORKER_BLOCK_SIZE
+    from ..stream.ring import write_file_ordered
 
     def progress(n: int) -> None:
         result.bytes_read += n
@@ -366,7 +366,7 @@ def _run(pipeline, source, read, target, settings, out, on_block, result) -> Non
     if settings.fields or settings.columns:
         pairs = _structured_pairs(pipeline, source, read, settings)
     elif settings.jobs != 1:
-        from .parallel import WORKER_BLOCK_SIZE, file_pairs, parallel_pairs
+        from ..stream.pool import WORKER_BLOCK_SIZE, file_pairs, parallel_pairs
 
         size = max(settings.block_size, WORKER_BLOCK_SIZE)
         if source.path is not None and not is_compressed(source.path):  # workers read their ranges

@@ -28,8 +28,8 @@ import struct
 from collections.abc import Callable
 from typing import Any
 
-from .parallel import WorkerError, _portable, _raise_from_worker, resolve_jobs
-from .stream import BOM, FILE_BLOCK_SIZE, file_ranges, lines_counted_in
+from .blocks import BOM, FILE_BLOCK_SIZE, file_ranges, lines_counted_in
+from .pool import WorkerError, _portable, _raise_from_worker, resolve_jobs
 
 GO, STOP = b"g", b"s"
 DONE = struct.Struct("<cQQ?")  # b"d", range start, range length, changed

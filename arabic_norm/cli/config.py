@@ -25,8 +25,8 @@ import shlex
 from pathlib import Path
 from typing import NamedTuple
 
-from .pipeline import ChainError, Pipeline, closest, parse_chain
-from .presets import PRESETS
+from ..pipeline import ChainError, Pipeline, closest, parse_chain
+from ..presets import PRESETS
 
 FILENAMES = (".arabic-norm.toml", "pyproject.toml")
 KEYS = ("steps", "preset", "include", "exclude", "errors")

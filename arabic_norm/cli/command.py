@@ -24,12 +24,12 @@ import click
 # start-up time; nothing here uses BLAS. Set in the command only, never in the library.
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
-from . import __version__
+from .. import __version__
+from ..pipeline import ChainError, Pipeline, closest, parse_chain
+from ..presets import PRESETS
+from ..steps import STEPS, Step
 from .config import ConfigError, load_config
-from .files import DEFAULT_EXCLUDE, DEFAULT_INCLUDE, Missing, Settings, Source, discover, process_file, same_file
-from .pipeline import ChainError, Pipeline, closest, parse_chain
-from .presets import PRESETS
-from .steps import STEPS, Step
+from .process import DEFAULT_EXCLUDE, DEFAULT_INCLUDE, Missing, Settings, Source, discover, process_file, same_file
 
 EXIT_OK, EXIT_CHANGED, EXIT_USAGE, EXIT_INPUT = 0, 1, 2, 3
 EXIT_CODES = (
@@ -548,7 +548,7 @@ def run(
 
     say = Reporter(quiet, verbose)
     if jobs != 1:
-        from .parallel import resolve_jobs
+        from ..stream.pool import resolve_jobs
 
         jobs = resolve_jobs(jobs)
     settings = Settings(
@@ -601,8 +601,8 @@ def _process_task(task):
 def _run_across_files(pipeline, sources, targets, settings: Settings, say, bar, results) -> bool:
     """-j N over many files (modes that write nothing to stdout): one file per task, results
     reported in input order. Returns True if there was an input error."""
-    from .files import FileResult
-    from .parallel import map_ordered
+    from ..stream.pool import map_ordered
+    from .process import FileResult
 
     failed = False
     for item in sources:

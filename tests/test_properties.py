@@ -1,9 +1,10 @@
 """Properties that must hold for any chain and any text (hypothesis).
 
 - the compiled pipeline equals applying its steps' operations one by one (maps through plain
-  str.translate), on both engine paths (str.translate and the numpy table);
+  str.translate), on every engine path (str.translate, the numpy table, the compiled kernel);
 - normalize_bytes(t.encode()) == p(t).encode(), for any block size, also when every block goes
   through the byte engine (utf8.py; tests/test_utf8.py tests it on its own);
+- every property runs twice: with the compiled kernel (kernel.py) and with the numpy fallback;
 - every preset is idempotent;
 - text containing nothing a chain targets comes back identical.
 """
@@ -19,6 +20,15 @@ from hypothesis import strategies as st
 from arabic_norm import Pipeline, engine
 from arabic_norm.presets import PRESETS
 from arabic_norm.steps import STEPS, CharMap
+
+from .conftest import ENGINES, using_engine
+
+
+@pytest.fixture(scope="module", autouse=True, params=ENGINES)
+def engine_path(request):
+    with using_engine(request.param):
+        yield request.param
+
 
 # Characters worth mixing into Arabic: line breaks, blanks, quotes, invisible marks, presentation
 # forms, digits, emoji with ZWJ, Latin, an astral character, combining hamza.

@@ -32,7 +32,7 @@
 typedef struct {
     uint8_t flags;
     uint8_t u8len;
-    uint8_t u8[3];
+    uint8_t u8[4]; /* the replacement's UTF-8 (up to 3 bytes), zero padded */
     Py_ssize_t off; /* into the code point pool */
     Py_ssize_t len;
 } Entry;
@@ -176,41 +176,83 @@ static inline Py_ssize_t skip_ascii(const uint8_t *src, Py_ssize_t i, Py_ssize_t
     return i;
 }
 
+/* The first character at or after i that the map changes (or stops at): its index, n when there
+ * is none, -1 when the bytes are not UTF-8. Nothing is written: most blocks of most text end here. */
+static Py_ssize_t first_mapped(const MapObject *self, const uint8_t *src, Py_ssize_t i, Py_ssize_t n) {
+    const uint16_t *action = self->action;
+    Py_UCS4 cp;
+    while ((i = skip_ascii(src, i, n)) < n) {
+        /* a run of non-ASCII characters (an Arabic word): no ASCII check per character */
+        while (i < n && src[i] >= 0x80) {
+            int len = next_char(src, i, n, &cp);
+            if (!len) return -1;
+            if (cp < BMP && action[cp]) return i;
+            i += len;
+        }
+    }
+    return n;
+}
+
+/* From the first change on, every character is written (a copy of four bytes, of which `len`
+ * count): cheaper than a memcpy per unchanged run in densely vowelled text. `out` has 4 bytes
+ * of slack. Returns the output length, or -1 to give up (not UTF-8, a stop). */
+static Py_ssize_t map_from(const MapObject *self, const uint8_t *src, Py_ssize_t i, Py_ssize_t n, uint8_t *out,
+                           Py_ssize_t o) {
+    const uint16_t *action = self->action;
+    Py_UCS4 cp;
+    uint64_t w;
+    uint32_t four;
+    while (i < n) {
+        uint8_t b0 = src[i];
+        if (b0 < 0x80) { /* ASCII: eight at a time when there are eight */
+            if (i + 8 <= n) {
+                memcpy(&w, src + i, 8);
+                if (!(w & HIGH_BITS)) {
+                    memcpy(out + o, &w, 8);
+                    i += 8;
+                    o += 8;
+                    continue;
+                }
+            }
+            out[o++] = b0;
+            i++;
+            continue;
+        }
+        int len;
+        if (b0 >= 0xC2 && b0 < 0xE0 && i + 1 < n && (src[i + 1] & 0xC0) == 0x80) { /* Arabic */
+            cp = ((Py_UCS4)(b0 & 0x1F) << 6) | (src[i + 1] & 0x3F);
+            len = 2;
+        } else if (!(len = next_char(src, i, n, &cp))) {
+            return -1;
+        }
+        uint16_t a = cp < BMP ? action[cp] : 0;
+        if (!a) {
+            if (i + 4 <= n) {
+                memcpy(&four, src + i, 4);
+                memcpy(out + o, &four, 4);
+            } else {
+                memcpy(out + o, src + i, len);
+            }
+            o += len;
+        } else {
+            const Entry *e = &self->entries[a];
+            if (e->flags & STOP_UTF8) return -1;
+            memcpy(out + o, e->u8, 4); /* u8 is zero padded: 4 bytes are readable */
+            o += e->u8len;
+        }
+        i += len;
+    }
+    return o;
+}
+
 static PyObject *Map_run_utf8(MapObject *self, PyObject *arg) {
     Py_buffer view;
     if (PyObject_GetBuffer(arg, &view, PyBUF_SIMPLE) < 0) return NULL;
     const uint8_t *src = view.buf;
-    Py_ssize_t n = view.len, i = 0, copied = 0, o = 0;
-    const uint16_t *action = self->action;
+    Py_ssize_t n = view.len, first = first_mapped(self, src, 0, n), o;
     PyObject *result = NULL;
-    uint8_t *out = NULL;
-    Py_UCS4 cp;
-    for (;;) {
-        i = skip_ascii(src, i, n);
-        if (i >= n) break;
-        /* a run of non-ASCII characters (Arabic words): no ASCII check per character */
-        while (i < n && src[i] >= 0x80) {
-            int len = next_char(src, i, n, &cp);
-            if (!len) goto give_up;
-            uint16_t a = cp < BMP ? action[cp] : 0;
-            if (a) {
-                const Entry *e = &self->entries[a];
-                if (e->flags & STOP_UTF8) goto give_up;
-                if (!out) {
-                    result = PyBytes_FromStringAndSize(NULL, n);
-                    if (!result) goto fail;
-                    out = (uint8_t *)PyBytes_AS_STRING(result);
-                }
-                memcpy(out + o, src + copied, i - copied);
-                o += i - copied;
-                memcpy(out + o, e->u8, e->u8len);
-                o += e->u8len;
-                copied = i + len;
-            }
-            i += len;
-        }
-    }
-    if (!out) {
+    if (first < 0) goto give_up;
+    if (first == n) {
         PyBuffer_Release(&view);
         if (PyBytes_CheckExact(arg)) {
             Py_INCREF(arg);
@@ -218,8 +260,15 @@ static PyObject *Map_run_utf8(MapObject *self, PyObject *arg) {
         }
         return PyBytes_FromStringAndSize((const char *)src, n);
     }
-    memcpy(out + o, src + copied, n - copied);
-    o += n - copied;
+    result = PyBytes_FromStringAndSize(NULL, n + 4);
+    if (!result) {
+        PyBuffer_Release(&view);
+        return NULL;
+    }
+    uint8_t *out = (uint8_t *)PyBytes_AS_STRING(result);
+    memcpy(out, src, first);
+    o = map_from(self, src, first, n, out, first);
+    if (o < 0) goto give_up;
     if (o == n && memcmp(out, src, n) == 0 && PyBytes_CheckExact(arg)) {
         Py_DECREF(result);
         PyBuffer_Release(&view);
@@ -227,15 +276,12 @@ static PyObject *Map_run_utf8(MapObject *self, PyObject *arg) {
         return arg;
     }
     PyBuffer_Release(&view);
-    if (o != n && _PyBytes_Resize(&result, o) < 0) return NULL;
+    if (_PyBytes_Resize(&result, o) < 0) return NULL;
     return result;
 give_up:
     Py_XDECREF(result);
     PyBuffer_Release(&view);
     Py_RETURN_NONE;
-fail:
-    PyBuffer_Release(&view);
-    return NULL;
 }
 
 /* One loop per str kind: the first changed index, then the mapped copy into a UCS4/UCS2/UCS1

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
+from . import kernel
 from .engine import CompiledMap
 from .presets import PRESETS
 from .steps import STEPS, CharMap, Option, Step
@@ -283,6 +284,10 @@ class Pipeline:
         handling. `offset` and `lines` place the block in its input, for error messages. Returns
         `block` itself when nothing changes. A big block is worked on in pieces of `piece_size`
         bytes, which keeps every pass of the engine in the CPU cache."""
+        if kernel.native is not None and len(block) > piece_size:  # (one pass of C: no cache to keep)
+            whole = self._run_maps_on_bytes(block)
+            if whole is not None:
+                return whole
         start, pieces, changed = 0, [], False
         while start < len(block):
             end = min(start + piece_size, len(block))
@@ -310,6 +315,17 @@ class Pipeline:
         if not self.map_passes or not all(triggers) or any(c.isascii() for c in stops) or produced & set(stops):
             return None
         return stops
+
+    def _run_maps_on_bytes(self, data: bytes) -> bytes | None:
+        """Every pass run by the byte engine (no rule has work to do), or None: the str path is
+        needed somewhere in `data` (see `_run_piece`)."""
+        if self.byte_stops is None:
+            return None
+        for n, (_, step_pass) in enumerate(self.map_passes):
+            data = step_pass.run_utf8(data, self.byte_stops if n == 0 else "")
+            if data is None:
+                return None
+        return data
 
     def _run_piece(self, piece: bytes, errors: str) -> bytes:
         """Run the passes on one piece of UTF-8. When the piece holds no rule trigger (checked by

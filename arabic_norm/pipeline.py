@@ -12,6 +12,7 @@ Compilation: every step builds its operations; adjacent code point maps are comp
 from __future__ import annotations
 
 import difflib
+import functools
 import shlex
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -246,8 +247,11 @@ class Pipeline:
     normalize = __call__
 
     def normalize_batch(self, texts: Iterable[str]) -> list[str]:
-        """Normalize many strings (e.g. a pandas column); same result as mapping `self` over them."""
-        return [self(t) for t in texts]
+        """Normalize many strings (e.g. a pandas column); same result as mapping `self` over them,
+        computed with one pass per map over the strings joined (see pandas.normalize_strings)."""
+        from .pandas import normalize_strings  # (arabic_norm.pandas: pandas itself is not imported)
+
+        return normalize_strings(self, texts)
 
     def normalize_bytes(self, data: bytes, errors: str = "strict", block_size: int = BLOCK_SIZE) -> bytes:
         """Normalize UTF-8 bytes. Everything the steps do not touch is preserved byte for byte.
@@ -387,6 +391,20 @@ class Pipeline:
 
 
 def normalize(text: str, preset: str = "default", steps: str | None = None) -> str:
-    """Normalize `text` with a preset, or with a chain given as `steps`."""
-    pipeline = Pipeline.parse(steps) if steps else Pipeline.preset(preset)
-    return pipeline(text)
+    """Normalize `text` with a preset, or with a chain given as `steps`. The compiled pipeline is
+    kept (`pipeline_for`): calls after the first cost what a reused `Pipeline` costs."""
+    return pipeline_for(preset, steps)(text)
+
+
+def pipeline_for(preset: str = "default", steps: str | None = None) -> Pipeline:
+    """The pipeline `normalize` uses, compiled once per chain and kept (the last 64 chains)."""
+    if steps:
+        return _parsed(steps)
+    if preset not in PRESETS:
+        raise ChainError(f"unknown preset {preset!r}{closest(preset, PRESETS)}")
+    return _parsed(PRESETS[preset].chain)  # by chain: a preset registered again is seen
+
+
+@functools.lru_cache(maxsize=64)
+def _parsed(chain: str) -> Pipeline:
+    return Pipeline.parse(chain)

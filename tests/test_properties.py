@@ -136,6 +136,14 @@ def test_byte_engine_passes_undecodable_bytes_through_like_the_str_path(pipeline
         engine.NUMPY_MIN_CHARS = saved
 
 
+@settings(max_examples=200, deadline=None)
+@given(chains(), st.lists(st.one_of(arabic_text, st.sampled_from(["", "\n", "\ufeffأَ", "\x00", "\ufdd0"])), max_size=8))
+def test_normalize_batch_equals_mapping(pipeline, texts):
+    """The batch path joins the strings, runs each map once and splits: the same as one by one,
+    whatever the strings hold (separator candidates, BOMs, empty strings)."""
+    assert pipeline.normalize_batch(texts) == [pipeline(t) for t in texts]
+
+
 # A compatibility preset reproduces its peer byte for byte, even where the peer is not idempotent
 # (Preset.idempotent is False, and tests/test_camel.py shows the exact input); all others must be.
 @pytest.mark.parametrize("name", sorted(name for name, preset in PRESETS.items() if preset.idempotent))

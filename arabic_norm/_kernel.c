@@ -18,7 +18,7 @@
  * run_str(text) maps a str; every replacement is allowed there (one character to several too).
  *
  * count_utf8(data, slots, n) / count_str(text, slots, n): occurrences of code points, for --stats.
- * `slots` is 65536 little-endian uint16: 0 = not counted, k = add to counter k-1 (of n). Bytes that
+ * `slots` is 65536 native uint16: 0 = not counted, k = add to counter k-1 (of n). Bytes that
  * are not UTF-8 are skipped one at a time, which is what decoding them with surrogateescape gives.
  */
 #define PY_SSIZE_T_CLEAN
@@ -44,6 +44,7 @@ typedef struct {
     Py_UCS4 *pool;    /* replacements as code points */
     Py_UCS4 maxchar;  /* largest code point of any replacement */
     int expands;      /* some replacement has several code points */
+    Py_ssize_t nentries;
 } MapObject;
 
 static void Map_dealloc(MapObject *self) {
@@ -86,6 +87,7 @@ static int Map_init(MapObject *self, PyObject *args, PyObject *kwds) {
         return -1;
     }
     Py_ssize_t n = 1, used = 0;
+    self->nentries = nentries;
     pos = 0;
     while (PyDict_Next(mapping, &pos, &key, &value)) {
         long k = PyLong_AsLong(key);
@@ -197,7 +199,7 @@ static Py_ssize_t first_mapped(const MapObject *self, const uint8_t *src, Py_ssi
  * count): cheaper than a memcpy per unchanged run in densely vowelled text. `out` has 4 bytes
  * of slack. Returns the output length, or -1 to give up (not UTF-8, a stop). */
 static Py_ssize_t map_from(const MapObject *self, const uint8_t *src, Py_ssize_t i, Py_ssize_t n, uint8_t *out,
-                           Py_ssize_t o) {
+                           Py_ssize_t o, uint64_t *counts) {
     const uint16_t *action = self->action;
     Py_UCS4 cp;
     uint64_t w;
@@ -237,6 +239,7 @@ static Py_ssize_t map_from(const MapObject *self, const uint8_t *src, Py_ssize_t
         } else {
             const Entry *e = &self->entries[a];
             if (e->flags & STOP_UTF8) return -1;
+            if (counts) counts[a]++;
             memcpy(out + o, e->u8, 4); /* u8 is zero padded: 4 bytes are readable */
             o += e->u8len;
         }
@@ -245,7 +248,24 @@ static Py_ssize_t map_from(const MapObject *self, const uint8_t *src, Py_ssize_t
     return o;
 }
 
-static PyObject *Map_run_utf8(MapObject *self, PyObject *arg) {
+/* run(data, counts=None): with `counts` (a writable array of nentries uint64, see `entries`), each
+ * character mapped adds one to counts[its entry] (entries are numbered from 1 in the order of the
+ * mapping's keys). Counts are complete only when the result is not None. */
+static PyObject *Map_run_utf8(MapObject *self, PyObject *args) {
+    PyObject *arg, *counts_obj = Py_None;
+    if (!PyArg_ParseTuple(args, "O|O", &arg, &counts_obj)) return NULL;
+    Py_buffer counts_view;
+    uint64_t *counts = NULL;
+    if (counts_obj != Py_None) {
+        if (PyObject_GetBuffer(counts_obj, &counts_view, PyBUF_WRITABLE) < 0) return NULL;
+        counts = counts_view.buf;
+        if (counts_view.len < (Py_ssize_t)(self->nentries * sizeof(uint64_t))) {
+            PyBuffer_Release(&counts_view);
+            PyErr_SetString(PyExc_ValueError, "counts is too small: one uint64 per entry");
+            return NULL;
+        }
+        PyBuffer_Release(&counts_view); /* the caller keeps it alive for the call */
+    }
     Py_buffer view;
     if (PyObject_GetBuffer(arg, &view, PyBUF_SIMPLE) < 0) return NULL;
     const uint8_t *src = view.buf;
@@ -267,7 +287,7 @@ static PyObject *Map_run_utf8(MapObject *self, PyObject *arg) {
     }
     uint8_t *out = (uint8_t *)PyBytes_AS_STRING(result);
     memcpy(out, src, first);
-    o = map_from(self, src, first, n, out, first);
+    o = map_from(self, src, first, n, out, first, counts);
     if (o < 0) goto give_up;
     if (o == n && memcmp(out, src, n) == 0 && PyBytes_CheckExact(arg)) {
         Py_DECREF(result);
@@ -382,9 +402,6 @@ static PyObject *counts_list(const uint64_t *counts, Py_ssize_t n) {
     return list;
 }
 
-static inline uint16_t slot_of(const uint8_t *slots, Py_UCS4 c) {
-    return (uint16_t)(slots[2 * c] | slots[2 * c + 1] << 8);
-}
 
 static PyObject *k_count_utf8(PyObject *module, PyObject *args) {
     PyObject *data_obj, *slots_obj, *nobj;
@@ -402,31 +419,40 @@ static PyObject *k_count_utf8(PyObject *module, PyObject *args) {
         PyBuffer_Release(&data);
         return PyErr_NoMemory();
     }
-    const uint8_t *src = data.buf, *sl = slots.buf;
+    const uint8_t *src = data.buf;
+    const uint16_t *sl = slots.buf;
     Py_ssize_t n = data.len, i = 0;
+    int ascii_counted = 0;
+    for (Py_UCS4 c = 0; c < 0x80; c++)
+        if (sl[c]) ascii_counted = 1;
     Py_UCS4 cp;
-    while ((i = skip_ascii(src, i, n)) < n) {
-        int len = next_char(src, i, n, &cp);
-        if (!len) {
+    uint64_t w;
+    while (i < n) {
+        uint8_t b0 = src[i];
+        int len;
+        if (b0 < 0x80) {
+            if (!ascii_counted && i + 8 <= n) {
+                memcpy(&w, src + i, 8);
+                if (!(w & HIGH_BITS)) {
+                    i += 8;
+                    continue;
+                }
+            }
+            cp = b0;
+            len = 1;
+        } else if (b0 >= 0xC2 && b0 < 0xE0 && i + 1 < n && (src[i + 1] & 0xC0) == 0x80) { /* Arabic */
+            cp = ((Py_UCS4)(b0 & 0x1F) << 6) | (src[i + 1] & 0x3F);
+            len = 2;
+        } else if (!(len = next_char(src, i, n, &cp))) {
             i++; /* not UTF-8: one byte, one escaped surrogate, never counted */
             continue;
         }
         if (cp < BMP) {
-            uint16_t s = slot_of(sl, cp);
-            if (s && s <= nslots) counts[s - 1]++;
+            uint16_t slot = sl[cp];
+            if (slot && slot <= nslots) counts[slot - 1]++;
         }
         i += len;
     }
-    /* ASCII code points are counted too (skip_ascii passes them by): one more, simple pass */
-    int ascii_counted = 0;
-    for (Py_UCS4 c = 0; c < 0x80; c++)
-        if (slot_of(sl, c)) ascii_counted = 1;
-    if (ascii_counted)
-        for (i = 0; i < n; i++)
-            if (src[i] < 0x80) {
-                uint16_t s = slot_of(sl, src[i]);
-                if (s && s <= nslots) counts[s - 1]++;
-            }
     PyObject *list = counts_list(counts, nslots);
     PyMem_Free(counts);
     PyBuffer_Release(&slots);
@@ -445,16 +471,13 @@ static PyObject *k_count_str(PyObject *module, PyObject *args) {
         PyBuffer_Release(&slots);
         return PyErr_NoMemory();
     }
-    const uint8_t *sl = slots.buf;
+    const uint16_t *sl = slots.buf;
     int kind = PyUnicode_KIND(text);
     const void *data = PyUnicode_DATA(text);
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
     for (Py_ssize_t i = 0; i < n; i++) {
         Py_UCS4 c = PyUnicode_READ(kind, data, i);
-        if (c < BMP) {
-            uint16_t s = slot_of(sl, c);
-            if (s && s <= nslots) counts[s - 1]++;
-        }
+        if (c < BMP && sl[c] && sl[c] <= nslots) counts[sl[c] - 1]++;
     }
     PyObject *list = counts_list(counts, nslots);
     PyMem_Free(counts);
@@ -463,7 +486,7 @@ static PyObject *k_count_str(PyObject *module, PyObject *args) {
 }
 
 static PyMethodDef Map_methods[] = {
-    {"run", (PyCFunction)Map_run_utf8, METH_O,
+    {"run", (PyCFunction)Map_run_utf8, METH_VARARGS,
      "Mapped UTF-8 bytes; the same object when nothing changes; None: not UTF-8, a stop, or too long."},
     {"run_str", (PyCFunction)Map_run_str, METH_O, "Mapped str; the same object when nothing changes."},
     {NULL, NULL, 0, NULL},

@@ -59,8 +59,6 @@ class Counter:
         slots = array("H", bytes(2 * 0x10000))
         for slot, code in enumerate(self.codes, 1):
             slots[code] = slot
-        if array("H", [1]).tobytes() != b"\x01\x00":  # the kernel reads little-endian slots
-            slots.byteswap()
         self.slots = slots.tobytes()
 
     def in_utf8(self, data: bytes, errors: str = "strict") -> dict[int, int]:

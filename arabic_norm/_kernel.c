@@ -45,7 +45,11 @@ typedef struct {
     Py_UCS4 maxchar;  /* largest code point of any replacement */
     int expands;      /* some replacement has several code points */
     Py_ssize_t nentries;
+    uint32_t rep2[0x800]; /* two-byte characters: their output bytes (themselves when kept) ... */
+    uint8_t len2[0x800];  /* ... and how many of them count; STOP2 for a stop */
 } MapObject;
+
+#define STOP2 0xFF
 
 static void Map_dealloc(MapObject *self) {
     PyMem_Free(self->action);
@@ -129,6 +133,19 @@ static int Map_init(MapObject *self, PyObject *args, PyObject *kwds) {
             self->action[c] = (uint16_t)n++;
         }
         self->entries[self->action[c]].flags |= STOP_UTF8;
+    }
+    for (Py_UCS4 c = 0x80; c < 0x800; c++) {
+        const Entry *e = &self->entries[self->action[c]];
+        uint8_t own[4] = {(uint8_t)(0xC0 | c >> 6), (uint8_t)(0x80 | (c & 0x3F)), 0, 0};
+        if (!self->action[c]) {
+            memcpy(&self->rep2[c], own, 4);
+            self->len2[c] = 2;
+        } else if (e->flags & STOP_UTF8) {
+            self->len2[c] = STOP2;
+        } else {
+            memcpy(&self->rep2[c], e->u8, 4);
+            self->len2[c] = e->u8len;
+        }
     }
     return 0;
 }
@@ -221,12 +238,18 @@ static Py_ssize_t map_from(const MapObject *self, const uint8_t *src, Py_ssize_t
             continue;
         }
         int len;
-        if (b0 >= 0xC2 && b0 < 0xE0 && i + 1 < n && (src[i + 1] & 0xC0) == 0x80) { /* Arabic */
+        if (b0 >= 0xC2 && b0 < 0xE0 && i + 1 < n && (src[i + 1] & 0xC0) == 0x80) {
+            /* two bytes (all of Arabic): no branch on whether the character is mapped */
             cp = ((Py_UCS4)(b0 & 0x1F) << 6) | (src[i + 1] & 0x3F);
-            len = 2;
-        } else if (!(len = next_char(src, i, n, &cp))) {
-            return -1;
+            uint8_t l = self->len2[cp];
+            if (l == STOP2) return -1;
+            if (counts) counts[action[cp]]++; /* counts[0]: the kept ones, ignored */
+            memcpy(out + o, &self->rep2[cp], 4);
+            o += l;
+            i += 2;
+            continue;
         }
+        if (!(len = next_char(src, i, n, &cp))) return -1;
         uint16_t a = cp < BMP ? action[cp] : 0;
         if (!a) {
             if (i + 4 <= n) {
@@ -250,7 +273,8 @@ static Py_ssize_t map_from(const MapObject *self, const uint8_t *src, Py_ssize_t
 
 /* run(data, counts=None): with `counts` (a writable array of nentries uint64, see `entries`), each
  * character mapped adds one to counts[its entry] (entries are numbered from 1 in the order of the
- * mapping's keys). Counts are complete only when the result is not None. */
+ * mapping's keys; counts[0] gets some of the characters kept, and means nothing). Counts are
+ * complete only when the result is not None. */
 static PyObject *Map_run_utf8(MapObject *self, PyObject *args) {
     PyObject *arg, *counts_obj = Py_None;
     if (!PyArg_ParseTuple(args, "O|O", &arg, &counts_obj)) return NULL;

@@ -121,7 +121,8 @@ class StepCounter:
                 out = compiled.run(block.data, tally)
                 if out is not None:
                     totals = dict.fromkeys(self.steps, 0)
-                    self.without_rules.add({codes[k]: n for k, n in enumerate(tally[: len(codes)]) if n}, totals)
+                    mapped = {codes[k]: tally[k] for k in range(1, len(codes)) if tally[k]}  # (0: kept)
+                    self.without_rules.add(mapped, totals)
                     self.last = (block.data, totals)
                     yield block.data, out
                     continue

@@ -1,6 +1,6 @@
 """arabic-norm against its peers on the four operations diacritics, tatweel, alef, ya; file to file.
 
-    .venv/bin/python benchmarks/bench_peers.py [--runs 5] [--readme]
+    .venv/bin/python benchmarks/bench_peers.py [--runs 5] [--readme] [--targets-only]
 
 Inputs: every corpus of ../shared/corpus over 10 MB. Tools, each a separate process reading FILE
 and writing OUT:
@@ -90,6 +90,7 @@ LIBRARY_J2 = (
     "with open(sys.argv[2], 'wb') as out:\n    normalize_file(p, sys.argv[1], out.write, jobs=2)\n"
 )
 CHAIN = ["diacritics", "tatweel", "alef", "ya"]
+TARGET_TOOLS = ("cp", "arabic-norm", "arabic-norm -j 2", "arabic-norm (Rust, PyPI)")
 
 
 def ensure_rust_venv() -> Path:
@@ -252,8 +253,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=5, help="timed rounds per tool (median reported)")
     parser.add_argument("--readme", action="store_true", help="write the table into README.md")
+    parser.add_argument(
+        "--targets-only", action="store_true", help="only the tools issue 13's targets need: cp, arabic-norm, Rust"
+    )
     args = parser.parse_args()
     commands = tools(ensure_rust_venv())
+    if args.targets_only:
+        commands = {k: v for k, v in commands.items() if k in TARGET_TOOLS}
     how_j2 = " ".join(commands["arabic-norm -j 2"][0][:3])
     rows, verdicts = [], []
     for name in corpora():
@@ -290,7 +296,7 @@ def main() -> None:
     print()
     print(table)
     (RESULTS / "peers.md").write_text(table + "\n", encoding="utf-8")
-    if args.readme:
+    if args.readme and not args.targets_only:  # the README's table has every peer
         update_readme(table)
 
 

@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test lint format bench golden docs clean
 
-$(STAMP): pyproject.toml Makefile
+$(STAMP): pyproject.toml setup.py arabic_norm/engine/_kernel.c Makefile
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'

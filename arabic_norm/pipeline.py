@@ -12,11 +12,13 @@ Compilation: every step builds its operations; adjacent code point maps are comp
 from __future__ import annotations
 
 import difflib
+import functools
 import shlex
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
+from .engine import kernel
 from .engine.maps import CompiledMap
 from .presets import PRESETS
 from .steps import STEPS, CharMap, Option, Step
@@ -245,8 +247,11 @@ class Pipeline:
     normalize = __call__
 
     def normalize_batch(self, texts: Iterable[str]) -> list[str]:
-        """Normalize many strings (e.g. a pandas column); same result as mapping `self` over them."""
-        return [self(t) for t in texts]
+        """Normalize many strings (e.g. a pandas column); same result as mapping `self` over them,
+        computed with one pass per map over the strings joined (see pandas.normalize_strings)."""
+        from .pandas import normalize_strings  # (arabic_norm.pandas: pandas itself is not imported)
+
+        return normalize_strings(self, texts)
 
     def normalize_bytes(self, data: bytes, errors: str = "strict", block_size: int = BLOCK_SIZE) -> bytes:
         """Normalize UTF-8 bytes. Everything the steps do not touch is preserved byte for byte.
@@ -283,6 +288,10 @@ class Pipeline:
         handling. `offset` and `lines` place the block in its input, for error messages. Returns
         `block` itself when nothing changes. A big block is worked on in pieces of `piece_size`
         bytes, which keeps every pass of the engine in the CPU cache."""
+        if kernel.native is not None and len(block) > piece_size:  # (one pass of C: no cache to keep)
+            whole = self._run_maps_on_bytes(block)
+            if whole is not None:
+                return whole
         start, pieces, changed = 0, [], False
         while start < len(block):
             end = min(start + piece_size, len(block))
@@ -310,6 +319,17 @@ class Pipeline:
         if not self.map_passes or not all(triggers) or any(c.isascii() for c in stops) or produced & set(stops):
             return None
         return stops
+
+    def _run_maps_on_bytes(self, data: bytes) -> bytes | None:
+        """Every pass run by the byte engine (no rule has work to do), or None: the str path is
+        needed somewhere in `data` (see `_run_piece`)."""
+        if self.byte_stops is None:
+            return None
+        for n, (_, step_pass) in enumerate(self.map_passes):
+            data = step_pass.run_utf8(data, self.byte_stops if n == 0 else "")
+            if data is None:
+                return None
+        return data
 
     def _run_piece(self, piece: bytes, errors: str) -> bytes:
         """Run the passes on one piece of UTF-8. When the piece holds no rule trigger (checked by
@@ -371,6 +391,20 @@ class Pipeline:
 
 
 def normalize(text: str, preset: str = "default", steps: str | None = None) -> str:
-    """Normalize `text` with a preset, or with a chain given as `steps`."""
-    pipeline = Pipeline.parse(steps) if steps else Pipeline.preset(preset)
-    return pipeline(text)
+    """Normalize `text` with a preset, or with a chain given as `steps`. The compiled pipeline is
+    kept (`pipeline_for`): calls after the first cost what a reused `Pipeline` costs."""
+    return pipeline_for(preset, steps)(text)
+
+
+def pipeline_for(preset: str = "default", steps: str | None = None) -> Pipeline:
+    """The pipeline `normalize` uses, compiled once per chain and kept (the last 64 chains)."""
+    if steps:
+        return _parsed(steps)
+    if preset not in PRESETS:
+        raise ChainError(f"unknown preset {preset!r}{closest(preset, PRESETS)}")
+    return _parsed(PRESETS[preset].chain)  # by chain: a preset registered again is seen
+
+
+@functools.lru_cache(maxsize=64)
+def _parsed(chain: str) -> Pipeline:
+    return Pipeline.parse(chain)

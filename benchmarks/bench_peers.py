@@ -1,9 +1,11 @@
 """arabic-norm against its peers on the four operations diacritics, tatweel, alef, ya; file to file.
 
-    .venv/bin/python benchmarks/bench_peers.py [--runs 5] [--readme]
+    .venv/bin/python benchmarks/bench_peers.py [--runs 5] [--readme] [--targets-only]
 
-Tools, each a separate process reading FILE and writing OUT:
+Inputs: every corpus of ../shared/corpus over 10 MB. Tools, each a separate process reading FILE
+and writing OUT:
 
+- `cp FILE OUT`: the floor (issue 13 measures arabic-norm against it);
 - `arabic-norm diacritics tatweel alef ya FILE > OUT`, and the same with `-j 2`;
 - the PyPI package `arabic-norm` (Rust/PyO3), installed by this script into
   `benchmarks/.venv-rust` (its module name collides with ours): `normalize(text)` with its
@@ -28,9 +30,11 @@ for every tool.
 
 Runs alternate between the tools (run 1 of every tool, then run 2, ...), the first round is a
 warm-up that is not counted, each run starts with no output file and nothing left to write back
-(`os.sync()`), and the median of `--runs` rounds is reported with the ratio to the
-Rust library and each tool's peak RSS (`os.wait4`'s ru_maxrss of that process; for `-j 2` the
-largest of the parent and its workers). Not a test: timings depend on the machine.
+(`os.sync()`), and the median of `--runs` rounds is reported with the ratios to `cp`, to the
+Rust library and to arabic-norm, each tool's peak RSS (`os.wait4`'s ru_maxrss of that process; for
+`-j 2` the largest of the parent and its workers), and whether issue 13's targets are met on each corpus:
+one process at most 4x `cp` and 0.4x the Rust library, `-j 2` no slower than one process, peak RSS
+at most 64 MiB. Not a test: timings depend on the machine.
 """
 
 from __future__ import annotations
@@ -50,7 +54,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 CORPUS = ROOT.parent / "shared" / "corpus"
-FILES = ["cls_tashkeela_classical.txt", "msa_hindawi_public_domain_books.txt"]
+MIN_SIZE = 10_000_000  # corpora at least this big are benchmarked
 RESULTS = HERE / "results"
 RUST_VENV = HERE / ".venv-rust"
 RUST_PACKAGE = "arabic-norm==0.1.0"
@@ -86,6 +90,7 @@ LIBRARY_J2 = (
     "with open(sys.argv[2], 'wb') as out:\n    normalize_file(p, sys.argv[1], out.write, jobs=2)\n"
 )
 CHAIN = ["diacritics", "tatweel", "alef", "ya"]
+TARGET_TOOLS = ("cp", "arabic-norm", "arabic-norm -j 2", "arabic-norm (Rust, PyPI)")
 
 
 def ensure_rust_venv() -> Path:
@@ -95,6 +100,12 @@ def ensure_rust_venv() -> Path:
         subprocess.run([sys.executable, "-m", "venv", str(RUST_VENV)], check=True)
         subprocess.run([str(python), "-m", "pip", "install", "--quiet", RUST_PACKAGE], check=True)
     return python
+
+
+def kernel_built() -> bool:
+    code = "from arabic_norm.engine import kernel; print(kernel.native is not None)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return done.stdout.strip() == "True"
 
 
 def cli_has_jobs() -> bool:
@@ -107,6 +118,7 @@ def tools(rust_python: Path) -> dict[str, tuple[list[str], bool]]:
     cli = str(BIN / "arabic-norm")
     j2 = ([cli, "-j", "2", *CHAIN], True) if cli_has_jobs() else ([sys.executable, "-c", LIBRARY_J2], False)
     return {
+        "cp": (["cp"], False),
         "arabic-norm": ([cli, *CHAIN], True),
         "arabic-norm -j 2": j2,
         "arabic-norm (Rust, PyPI)": ([str(rust_python), "-I", "-c", SCRIPTS["rust"]], False),
@@ -153,7 +165,31 @@ def agreed_input(name: str) -> tuple[Path, int, int]:
     return path, kept, dropped
 
 
-def bench_file(name: str, commands: dict, runs: int) -> list[str]:
+def corpora() -> list[str]:
+    """The corpora of at least MIN_SIZE bytes."""
+    files = (p for p in sorted(CORPUS.glob("*.txt")) if not p.name.endswith(".LICENSE.txt"))
+    return [p.name for p in files if p.stat().st_size >= MIN_SIZE]
+
+
+def targets(name: str, median: dict[str, float], rss: dict[str, int]) -> str:
+    """Issue 13's targets on one corpus, each with its figure and met or missed."""
+    one, j2 = median["arabic-norm"], median["arabic-norm -j 2"]
+    checks = [
+        (f"one process {one / median['cp']:.1f}x cp (at most 4x)", one <= 4 * median["cp"]),
+        (
+            f"{one / median['arabic-norm (Rust, PyPI)']:.2f}x Rust (at most 0.4x)",
+            one <= 0.4 * median["arabic-norm (Rust, PyPI)"],
+        ),
+        (f"-j 2 {j2 / one:.2f}x one process (at most 1x)", j2 <= one),
+        (
+            f"peak RSS {max(rss['arabic-norm'], rss['arabic-norm -j 2']) / 1024:.0f} MiB (at most 64)",
+            max(rss["arabic-norm"], rss["arabic-norm -j 2"]) <= 64 * 1024,
+        ),
+    ]
+    return f"- {name}: " + "; ".join(f"{text}: {'met' if ok else 'MISSED'}" for text, ok in checks)
+
+
+def bench_file(name: str, commands: dict, runs: int) -> tuple[list[str], str]:
     source, kept, dropped = agreed_input(name)
     size = source.stat().st_size
     print(f"\n{name}: {size / 1e6:.1f} MB, {kept} lines ({dropped} lines dropped: disputed characters)")
@@ -162,7 +198,7 @@ def bench_file(name: str, commands: dict, runs: int) -> list[str]:
         run(command, to_stdout, source, outputs[tool])
     # compared in chunks: this process stays small, since a child's ru_maxrss starts from it
     for tool, path in outputs.items():
-        if not filecmp.cmp(path, outputs["arabic-norm"], shallow=False):
+        if tool != "cp" and not filecmp.cmp(path, outputs["arabic-norm"], shallow=False):
             raise SystemExit(f"{tool} writes different bytes from arabic-norm on {name}: not comparable")
     print("all tools write identical bytes; timing ...")
     times: dict[str, list[float]] = {t: [] for t in commands}
@@ -177,16 +213,15 @@ def bench_file(name: str, commands: dict, runs: int) -> list[str]:
                 rss[tool] = max(rss[tool], peak)
     for path in outputs.values():
         path.unlink()
-    rust = statistics.median(times["arabic-norm (Rust, PyPI)"])
-    ours = statistics.median(times["arabic-norm"])
+    median = {tool: statistics.median(times[tool]) for tool in commands}
+    cp, rust, ours = median["cp"], median["arabic-norm (Rust, PyPI)"], median["arabic-norm"]
     rows = []
     for tool in commands:
-        median = statistics.median(times[tool])
         rows.append(
-            f"| {name} | {tool} | {median:.3f} | {size / 1e6 / median:.0f} | {median / rust:.2f}x | "
-            f"{median / ours:.1f}x | {rss[tool] / 1024:.0f} |"
+            f"| {name} | {tool} | {median[tool]:.3f} | {size / 1e6 / median[tool]:.0f} | {median[tool] / cp:.1f}x | "
+            f"{median[tool] / rust:.2f}x | {median[tool] / ours:.1f}x | {rss[tool] / 1024:.0f} |"
         )
-    return rows
+    return rows, targets(name, median, rss)
 
 
 def machine() -> str:
@@ -218,15 +253,22 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=5, help="timed rounds per tool (median reported)")
     parser.add_argument("--readme", action="store_true", help="write the table into README.md")
+    parser.add_argument(
+        "--targets-only", action="store_true", help="only the tools issue 13's targets need: cp, arabic-norm, Rust"
+    )
     args = parser.parse_args()
     commands = tools(ensure_rust_venv())
+    if args.targets_only:
+        commands = {k: v for k, v in commands.items() if k in TARGET_TOOLS}
     how_j2 = " ".join(commands["arabic-norm -j 2"][0][:3])
-    rows = []
-    for name in FILES:
-        rows += bench_file(name, commands, args.runs)
+    rows, verdicts = [], []
+    for name in corpora():
+        file_rows, verdict = bench_file(name, commands, args.runs)
+        rows += file_rows
+        verdicts.append(verdict)
     header = [
-        "| corpus | tool | median s | MB/s | time vs Rust | time vs arabic-norm | peak RSS MiB |",
-        "|---|---|---:|---:|---:|---:|---:|",
+        "| corpus | tool | median s | MB/s | time vs cp | time vs Rust | time vs arabic-norm | peak RSS MiB |",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
     ]
     j2_note = (
         "`arabic-norm -j 2 diacritics tatweel alef ya FILE > OUT`"
@@ -247,14 +289,14 @@ def main() -> None:
             *header,
             *rows,
             "",
-            "Targets (issue 4): arabic-norm's time at most 1.0x the Rust library's in one process and 0.6x "
-            "with -j 2; camel-tools and pyarabic at least 5x and 2x arabic-norm's time (one process).",
+            f"Targets (issue 13), {'compiled kernel' if kernel_built() else 'NO compiled kernel (numpy engine)'}:",
+            *verdicts,
         ]
     )
     print()
     print(table)
     (RESULTS / "peers.md").write_text(table + "\n", encoding="utf-8")
-    if args.readme:
+    if args.readme and not args.targets_only:  # the README's table has every peer
         update_readme(table)
 
 

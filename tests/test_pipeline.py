@@ -8,6 +8,7 @@ import pytest
 
 from arabic_norm import ChainError, Pipeline, UndecodableInput, normalize
 from arabic_norm.engine.maps import CompiledMap
+from arabic_norm.pipeline import pipeline_for
 
 
 def test_parse_string_and_tokens_are_the_same_chain():
@@ -59,6 +60,16 @@ def test_default_preset_is_the_mission_chain():
 def test_normalize_function():
     assert normalize("أَحْمَد") == "احمد"
     assert normalize("أَحْمَد", steps="diacritics") == "أحمد"
+
+
+def test_normalize_compiles_each_chain_once():
+    """normalize() keeps its pipelines: the second call finds the first one's, compiled."""
+    assert pipeline_for("search") is pipeline_for("search")
+    assert pipeline_for(steps="diacritics alef") is pipeline_for(steps="diacritics alef")
+    assert pipeline_for("search") == Pipeline.preset("search")
+    assert normalize("«أَحْمَد»  ١٢", preset="search") == Pipeline.preset("search")("«أَحْمَد»  ١٢")
+    with pytest.raises(ChainError, match="did you mean 'search'"):
+        normalize("x", preset="serch")
 
 
 def test_pipelines_pickle_as_their_spec_and_still_work():
@@ -138,3 +149,5 @@ def test_normalize_batch_equals_mapping():
     p = Pipeline.preset("default")
     texts = ["أَ", "", "ى\n", "“x”"]
     assert p.normalize_batch(texts) == [p(t) for t in texts]
+    assert p.normalize_batch(iter(texts)) == [p(t) for t in texts], "any iterable"
+    assert p.normalize_batch([]) == []

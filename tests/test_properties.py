@@ -1,9 +1,11 @@
 """Properties that must hold for any chain and any text (hypothesis).
 
 - the compiled pipeline equals applying its steps' operations one by one (maps through plain
-  str.translate), on both engine paths (str.translate and the numpy table);
+  str.translate), on every engine path (str.translate, the numpy table, the compiled kernel);
 - normalize_bytes(t.encode()) == p(t).encode(), for any block size, also when every block goes
   through the byte engine (utf8.py; tests/test_utf8.py tests it on its own);
+- every property runs twice: with the compiled kernel (kernel.py) and with the numpy fallback;
+- --stats counts (stats.py) equal counting step by step;
 - every preset is idempotent;
 - text containing nothing a chain targets comes back identical.
 """
@@ -19,7 +21,18 @@ from hypothesis import strategies as st
 from arabic_norm import Pipeline
 from arabic_norm.engine import maps as engine
 from arabic_norm.presets import PRESETS
+from arabic_norm.stats import StepCounter
 from arabic_norm.steps import STEPS, CharMap
+from arabic_norm.stream import Block
+
+from .conftest import ENGINES, using_engine
+
+
+@pytest.fixture(scope="module", autouse=True, params=ENGINES)
+def engine_path(request):
+    with using_engine(request.param):
+        yield request.param
+
 
 # Characters worth mixing into Arabic: line breaks, blanks, quotes, invisible marks, presentation
 # forms, digits, emoji with ZWJ, Latin, an astral character, combining hamza.
@@ -125,6 +138,41 @@ def test_byte_engine_passes_undecodable_bytes_through_like_the_str_path(pipeline
         assert pipeline.normalize_bytes(data, "surrogateescape") == expected.encode("utf-8", "surrogateescape")
     finally:
         engine.NUMPY_MIN_CHARS = saved
+
+
+@settings(max_examples=200, deadline=None)
+@given(chains(), st.lists(st.one_of(arabic_text, st.sampled_from(["", "\n", "\ufeffأَ", "\x00", "\ufdd0"])), max_size=8))
+def test_normalize_batch_equals_mapping(pipeline, texts):
+    """The batch path joins the strings, runs each map once and splits: the same as one by one,
+    whatever the strings hold (separator candidates, BOMs, empty strings)."""
+    assert pipeline.normalize_batch(texts) == [pipeline(t) for t in texts]
+
+
+@settings(max_examples=300, deadline=None)
+@given(chains(), arabic_text, st.binary(max_size=3), st.integers(min_value=0))
+def test_stats_count_what_running_the_steps_one_by_one_counts(pipeline, text, junk, where):
+    """--stats counts on the compiled maps (stats.py); the reference runs every step alone and
+    counts what it changes (Pipeline.step_counts). Bytes that are not UTF-8 count as nothing."""
+    encoded = text.encode("utf-8")
+    at = where % (len(encoded) + 1)
+    data = encoded[:at] + junk + encoded[at:]
+    _, expected = pipeline.step_counts(data.decode("utf-8", "surrogateescape"))
+    totals = dict.fromkeys(name for name, _ in expected)
+    for name in totals:
+        totals[name] = sum(n for step, n in expected if step == name)
+    assert StepCounter(pipeline).counts(data, "surrogateescape") == totals
+
+
+@settings(max_examples=200, deadline=None)
+@given(chains(), st.lists(arabic_text, min_size=1, max_size=4))
+def test_stats_runner_normalizes_like_the_pipeline_and_counts_like_counting(pipeline, texts):
+    """With --stats the blocks are normalized by the StepCounter, which counts while the kernel
+    maps: the same output as the pipeline's, the same counts as counting afterwards."""
+    counter = StepCounter(pipeline)
+    blocks = [Block(t.encode("utf-8"), 0, 0) for t in texts]
+    for (before, after), expected in zip(counter.block_pairs(blocks), pipeline.block_pairs(blocks), strict=True):
+        assert (before, after) == expected
+        assert counter.counts_of(before) == counter.counts(before)
 
 
 # A compatibility preset reproduces its peer byte for byte, even where the peer is not idempotent

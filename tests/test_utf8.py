@@ -1,4 +1,5 @@
-"""The byte engine (arabic_norm/engine/utf8.py) on its own: a code point map applied to UTF-8 bytes.
+"""The byte engines on their own: a code point map applied to UTF-8 bytes, by the numpy engine
+(arabic_norm/engine/utf8.py) and by the compiled kernel (arabic_norm/engine/_kernel.c): every test runs on both.
 
 Specification: for any map it accepts and any bytes,
 - valid UTF-8 holding no character whose replacement is longer than itself (nor a stop character)
@@ -14,7 +15,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from arabic_norm.engine import kernel
 from arabic_norm.engine.utf8 import Utf8Map
+
+from .conftest import ENGINES, using_engine
 
 # Two-byte (Arabic, Latin-1), three-byte (punctuation, presentation forms, U+08xx) and four-byte
 # characters, ASCII, line breaks.
@@ -26,6 +30,17 @@ texts = st.text(alphabet=st.sampled_from(POOL), min_size=2, max_size=200)
 maps = st.dictionaries(st.sampled_from(KEYS).map(ord), VALUES, max_size=12)
 
 
+@pytest.fixture(scope="module", autouse=True, params=ENGINES)
+def engine_path(request):
+    with using_engine(request.param):
+        yield request.param
+
+
+def build(mapping: dict[int, str], stops: str = ""):
+    """The byte engine under test (see `engine_path`)."""
+    return kernel.utf8_map(mapping, stops) if kernel.native is not None else Utf8Map.build(mapping, stops)
+
+
 def too_long(mapping: dict[int, str]) -> set[str]:
     return {chr(k) for k, v in mapping.items() if len(v.encode()) > len(chr(k).encode())}
 
@@ -33,7 +48,7 @@ def too_long(mapping: dict[int, str]) -> set[str]:
 @settings(max_examples=500, deadline=None)
 @given(maps, texts)
 def test_valid_utf8_is_mapped_like_str_translate(mapping, text):
-    engine = Utf8Map.build(mapping)
+    engine = build(mapping)
     data = text.encode()
     result = engine.run(data)
     if too_long(mapping) & set(text):
@@ -47,7 +62,7 @@ def test_valid_utf8_is_mapped_like_str_translate(mapping, text):
 @settings(max_examples=300, deadline=None)
 @given(maps, texts, st.text(alphabet=st.sampled_from(KEYS), min_size=1, max_size=3))
 def test_stop_characters_send_to_the_str_path(mapping, text, stops):
-    engine = Utf8Map.build(mapping, stops)
+    engine = build(mapping, stops)
     result = engine.run(text.encode())
     if set(stops) & set(text) or too_long(mapping) & set(text):
         assert result is None
@@ -76,7 +91,7 @@ def test_bytes_that_are_not_utf8_are_refused(mapping, text, edits):
         expected = data.decode().translate(mapping).encode()
     except UnicodeDecodeError:
         expected = None
-    result = Utf8Map.build(mapping).run(data)
+    result = build(mapping).run(data)
     if expected is not None and too_long(mapping) & set(data.decode()):
         expected = None
     assert result == expected
@@ -103,7 +118,7 @@ def test_bytes_that_are_not_utf8_are_refused(mapping, text, edits):
 def test_invalid_utf8_is_refused(raw, reason):
     with pytest.raises(UnicodeDecodeError):
         raw.decode()
-    assert Utf8Map.build({ord("َ"): "", ord("“"): '"'}).run(raw) is None, reason
+    assert build({ord("َ"): "", ord("“"): '"'}).run(raw) is None, reason
 
 
 @pytest.mark.parametrize(
@@ -120,10 +135,10 @@ def test_invalid_utf8_is_refused(raw, reason):
     ],
 )
 def test_examples(mapping, text, expected, reason):
-    assert Utf8Map.build(mapping).run(text.encode()) == expected.encode(), reason
+    assert build(mapping).run(text.encode()) == expected.encode(), reason
 
 
 def test_maps_it_cannot_run():
-    assert Utf8Map.build({ord("a"): "b"}) is None, "ASCII keys: bytes.translate territory, left to the str path"
-    assert Utf8Map.build({0x1F600: ""}) is None, "keys beyond the BMP"
-    assert Utf8Map.build({0xFEFB: "لا"}).run("ﻻ ب".encode()) is None, "a replacement longer than its key"
+    assert build({ord("a"): "b"}) is None, "ASCII keys: bytes.translate territory, left to the str path"
+    assert build({0x1F600: ""}) is None, "keys beyond the BMP"
+    assert build({0xFEFB: "لا"}).run("ﻻ ب".encode()) is None, "a replacement longer than its key"

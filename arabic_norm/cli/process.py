@@ -374,9 +374,11 @@ def _run(pipeline, source, read, target, settings, out, on_block, result) -> Non
         else:
             pairs = parallel_pairs(pipeline, read, settings.errors, size, jobs=settings.jobs, name=source.name)
     elif seekable and settings.mode != "diff":
-        pairs = _file_pairs(pipeline, source.path, settings.errors, max(settings.block_size, FILE_BLOCK_SIZE))
+        pairs = _file_pairs(
+            _runner(pipeline, settings), source.path, settings.errors, max(settings.block_size, FILE_BLOCK_SIZE)
+        )
     else:
-        pairs = pipeline.iter_pairs(read, settings.errors, settings.block_size)
+        pairs = _runner(pipeline, settings).iter_pairs(read, settings.errors, settings.block_size)
     pairs = _observed(pairs, pipeline, settings, on_block, result)
     mode = settings.mode
     if mode == "stdout":
@@ -401,14 +403,25 @@ def _run(pipeline, source, read, target, settings, out, on_block, result) -> Non
         result.status = "changed"
 
 
+def _runner(pipeline, settings):
+    """What normalizes the blocks: the pipeline, or with --stats its StepCounter (the same output;
+    it counts while the kernel maps, see stats.py)."""
+    if not settings.stats:
+        return pipeline
+    from .stats import step_counter
+
+    return step_counter(pipeline)
+
+
 def _observed(pairs, pipeline, settings, on_block, result):
     """Count bytes (and with --stats, characters changed per step) as blocks go by."""
     for before, after in pairs:
         result.bytes_read += len(before)
         # (per-step counts of JSONL/CSV records would count the fields left alone too: not given)
         if settings.stats and after != before and not (settings.fields or settings.columns):
-            _, counts = pipeline.step_counts(before.decode("utf-8", settings.errors))
-            for name, n in counts:
+            from .stats import step_counter  # counts on the compiled maps, without re-running steps
+
+            for name, n in step_counter(pipeline).counts_of(before, settings.errors).items():
                 result.counts[name] = result.counts.get(name, 0) + n
         if on_block is not None:
             on_block(len(before))

@@ -12,6 +12,9 @@ per block, all giving the same result as `str.translate`:
 `run_utf8` applies the map to UTF-8 bytes without decoding them (utf8.py), which is what the
 streaming layer uses for large blocks: decoding and encoding cost more than the map itself.
 
+When the compiled kernel is built (kernel.py), it replaces both numpy paths and str.translate for
+maps of BMP keys, at every size: one pass of C, and numpy is never imported.
+
 `benchmarks/bench_engine.py` measures these paths against each other.
 """
 
@@ -19,6 +22,8 @@ from __future__ import annotations
 
 import codecs
 from collections.abc import Mapping
+
+from . import kernel
 
 # Below this many characters str.translate wins (and numpy need not be imported at all).
 NUMPY_MIN_CHARS = 1 << 15
@@ -40,7 +45,8 @@ class CompiledMap:
         self._deletes = "" in self.mapping.values()
         self._touches_ascii = any(k < 0x80 for k in self.mapping)
         self._lut = self._wide_mask = None  # built on first numpy use
-        self._utf8 = {}  # stops -> byte engine (utf8.Utf8Map, or None when it cannot run this map)
+        self._utf8 = {}  # (stops, kernel on) -> byte engine (kernel or utf8.Utf8Map; None: cannot run this map)
+        self._kernel_str = None  # the kernel's map for str, built on first use
 
     def __bool__(self) -> bool:
         return bool(self.mapping)
@@ -49,6 +55,8 @@ class CompiledMap:
         """Apply the map. Returns `text` itself (same object) when nothing changes."""
         if not self.mapping or (not self._touches_ascii and text.isascii()):
             return text
+        if kernel.native is not None and (compiled := self._str_kernel()) is not None:
+            return compiled.run_str(text)
         if len(text) < NUMPY_MIN_CHARS or self._astral or (self._deletes and chr(_DELETED) in text):
             return self._run_translate(text)
         return self._run_numpy(text)
@@ -59,12 +67,18 @@ class CompiledMap:
         character the byte engine cannot express, or one of the non-ASCII characters `stops`)."""
         if not self.mapping or (not self._touches_ascii and data.isascii()):
             return data
-        if len(data) < NUMPY_MIN_CHARS:
+        if len(data) < NUMPY_MIN_CHARS and kernel.native is None:
             return None
-        if stops not in self._utf8:
+        if (stops, kernel.native is not None) not in self._utf8:
             self.prepare(stops)
-        engine = self._utf8[stops]
+        engine = self._utf8[stops, kernel.native is not None]
         return engine.run(data) if engine else None
+
+    def _str_kernel(self):
+        """The kernel's map for str, built on first use; None when it cannot run this map."""
+        if self._kernel_str is None:
+            self._kernel_str = kernel.str_map(self.mapping) or False
+        return self._kernel_str or None
 
     def _run_translate(self, text: str) -> str:
         new = text.translate(self.mapping)
@@ -75,12 +89,18 @@ class CompiledMap:
         return sum(text.count(chr(k)) for k in self.mapping)
 
     def prepare(self, stops: str | None = None) -> None:
-        """Import numpy and build the lookup tables now (before worker processes fork, so that
-        they inherit both instead of each paying for them); with `stops`, the byte engine's too."""
-        if stops is not None and stops not in self._utf8:
+        """Build the kernel's maps, or import numpy and build its lookup tables, now (before worker
+        processes fork, so that they inherit them instead of each paying for them); with `stops`,
+        the byte engine's too."""
+        if kernel.native is not None:
+            if stops is not None and (stops, True) not in self._utf8:
+                self._utf8[stops, True] = kernel.utf8_map(self.mapping, stops)
+            self._str_kernel()
+            return
+        if stops is not None and (stops, False) not in self._utf8:
             from .utf8 import Utf8Map
 
-            self._utf8[stops] = Utf8Map.build(self.mapping, stops)
+            self._utf8[stops, False] = Utf8Map.build(self.mapping, stops)
         if self._lut is not None:
             return
         import numpy as np

@@ -1,0 +1,551 @@
+/* The compiled kernel: a code point map applied to UTF-8 bytes (or to a str) in one pass.
+ *
+ * Python side: arabic_norm/kernel.py, which builds `Map` objects and says when this module is used
+ * (it is optional: without a C compiler the numpy engine of utf8.py/engine.py does the same work).
+ *
+ * Map(mapping, stops) compiles {code point: replacement} for BMP keys (no surrogates) into one
+ * action per BMP code point: 0 keeps the character, any other value indexes an entry holding the
+ * replacement as UTF-8 (for bytes) and as code points (for str). An entry is a *stop* for bytes
+ * when its UTF-8 is longer than the character's own (the output could outgrow the input) or when
+ * the character is in `stops` (a rule trigger): `run` then returns None and the caller takes
+ * the str path, exactly where the numpy byte engine (utf8.py) gives up.
+ *
+ * run(data) validates UTF-8 exactly as Python's strict decoder does (Unicode table 3-7: no
+ * overlongs, no surrogates, nothing past U+10FFFF, no truncated or stray bytes) and returns None
+ * on the first byte it does not accept: the str path then reports it (or passes it through with
+ * surrogateescape). Unchanged input comes back as the same object.
+ *
+ * run_str(text) maps a str; every replacement is allowed there (one character to several too).
+ *
+ * count_utf8(data, slots, n) / count_str(text, slots, n): occurrences of code points, for --stats.
+ * `slots` is 65536 native uint16: 0 = not counted, k = add to counter k-1 (of n). Bytes that
+ * are not UTF-8 are skipped one at a time, which is what decoding them with surrogateescape gives.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stdint.h>
+#include <string.h>
+
+#define BMP 0x10000
+#define STOP_UTF8 1
+
+typedef struct {
+    uint8_t flags;
+    uint8_t u8len;
+    uint8_t u8[4]; /* the replacement's UTF-8 (up to 3 bytes), zero padded */
+    Py_ssize_t off; /* into the code point pool */
+    Py_ssize_t len;
+} Entry;
+
+typedef struct {
+    PyObject_HEAD
+    uint16_t *action; /* BMP entries, 0 = keep */
+    Entry *entries;   /* entries[0] unused */
+    Py_UCS4 *pool;    /* replacements as code points */
+    Py_UCS4 maxchar;  /* largest code point of any replacement */
+    int expands;      /* some replacement has several code points */
+    Py_ssize_t nentries;
+    uint32_t rep2[0x800]; /* two-byte characters: their output bytes (themselves when kept) ... */
+    uint8_t len2[0x800];  /* ... and how many of them count; STOP2 for a stop */
+} MapObject;
+
+#define STOP2 0xFF
+
+static void Map_dealloc(MapObject *self) {
+    PyMem_Free(self->action);
+    PyMem_Free(self->entries);
+    PyMem_Free(self->pool);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static int utf8_len(Py_UCS4 c) { return c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4; }
+
+static int Map_init(MapObject *self, PyObject *args, PyObject *kwds) {
+    PyObject *mapping, *stops = NULL;
+    static char *kwlist[] = {"mapping", "stops", NULL};
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O!|U", kwlist, &PyDict_Type, &mapping, &stops))
+        return -1;
+    if (self->action) {
+        PyErr_SetString(PyExc_TypeError, "Map is already built");
+        return -1;
+    }
+    Py_ssize_t nstops = stops ? PyUnicode_GET_LENGTH(stops) : 0;
+    Py_ssize_t nentries = PyDict_Size(mapping) + nstops + 1, poolsize = 0, pos = 0;
+    PyObject *key, *value;
+    while (PyDict_Next(mapping, &pos, &key, &value)) {
+        if (!PyUnicode_Check(value)) {
+            PyErr_SetString(PyExc_TypeError, "replacements must be str");
+            return -1;
+        }
+        poolsize += PyUnicode_GET_LENGTH(value);
+    }
+    self->action = PyMem_Calloc(BMP, sizeof(uint16_t));
+    self->entries = PyMem_Calloc(nentries, sizeof(Entry));
+    self->pool = PyMem_Calloc(poolsize + nstops + 1, sizeof(Py_UCS4)); /* stops: one each */
+    if (!self->action || !self->entries || !self->pool) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    if (nentries > 0xFFFF) {
+        PyErr_SetString(PyExc_ValueError, "too many keys");
+        return -1;
+    }
+    Py_ssize_t n = 1, used = 0;
+    self->nentries = nentries;
+    pos = 0;
+    while (PyDict_Next(mapping, &pos, &key, &value)) {
+        long k = PyLong_AsLong(key);
+        if (k == -1 && PyErr_Occurred()) return -1;
+        if (k < 0 || k >= BMP || (k >= 0xD800 && k < 0xE000)) {
+            PyErr_SetString(PyExc_ValueError, "keys must be BMP code points, not surrogates");
+            return -1;
+        }
+        Entry *e = &self->entries[n];
+        Py_ssize_t len = PyUnicode_GET_LENGTH(value), bytes = 0;
+        e->off = used;
+        e->len = len;
+        for (Py_ssize_t j = 0; j < len; j++) {
+            Py_UCS4 c = PyUnicode_READ_CHAR(value, j);
+            self->pool[used++] = c;
+            if (c > self->maxchar) self->maxchar = c;
+            bytes += utf8_len(c);
+        }
+        if (len > 1) self->expands = 1;
+        if (bytes > utf8_len((Py_UCS4)k)) {
+            e->flags |= STOP_UTF8;
+        } else {
+            PyObject *encoded = PyUnicode_AsUTF8String(value);
+            if (!encoded) return -1;
+            e->u8len = (uint8_t)bytes;
+            memcpy(e->u8, PyBytes_AS_STRING(encoded), bytes);
+            Py_DECREF(encoded);
+        }
+        self->action[k] = (uint16_t)n++;
+    }
+    for (Py_ssize_t j = 0; j < nstops; j++) {
+        Py_UCS4 c = PyUnicode_READ_CHAR(stops, j);
+        if (c >= BMP) continue; /* never met on the byte path: the caller refuses such maps */
+        if (!self->action[c]) { /* a stop that the map keeps: maps to itself in str */
+            Entry *e = &self->entries[n];
+            e->off = used;
+            e->len = 1;
+            self->pool[used++] = c;
+            self->action[c] = (uint16_t)n++;
+        }
+        self->entries[self->action[c]].flags |= STOP_UTF8;
+    }
+    for (Py_UCS4 c = 0x80; c < 0x800; c++) {
+        const Entry *e = &self->entries[self->action[c]];
+        uint8_t own[4] = {(uint8_t)(0xC0 | c >> 6), (uint8_t)(0x80 | (c & 0x3F)), 0, 0};
+        if (!self->action[c]) {
+            memcpy(&self->rep2[c], own, 4);
+            self->len2[c] = 2;
+        } else if (e->flags & STOP_UTF8) {
+            self->len2[c] = STOP2;
+        } else {
+            memcpy(&self->rep2[c], e->u8, 4);
+            self->len2[c] = e->u8len;
+        }
+    }
+    return 0;
+}
+
+/* Accept the next UTF-8 character at src[i] (n bytes in all): its length, with its code point in
+ * *cp (4-byte characters: cp is 0x10000, past every table), or 0 when the bytes are not UTF-8. */
+static inline int next_char(const uint8_t *src, Py_ssize_t i, Py_ssize_t n, Py_UCS4 *cp) {
+    uint8_t b0 = src[i];
+    if (b0 < 0x80) {
+        *cp = b0;
+        return 1;
+    }
+    if (b0 < 0xC2) return 0; /* continuation byte, or overlong C0/C1 */
+    if (b0 < 0xE0) {
+        if (i + 1 >= n || (src[i + 1] & 0xC0) != 0x80) return 0;
+        *cp = ((Py_UCS4)(b0 & 0x1F) << 6) | (src[i + 1] & 0x3F);
+        return 2;
+    }
+    if (b0 < 0xF0) {
+        if (i + 2 >= n) return 0;
+        uint8_t b1 = src[i + 1], lo = b0 == 0xE0 ? 0xA0 : 0x80, hi = b0 == 0xED ? 0x9F : 0xBF;
+        if (b1 < lo || b1 > hi || (src[i + 2] & 0xC0) != 0x80) return 0;
+        *cp = ((Py_UCS4)(b0 & 0x0F) << 12) | ((Py_UCS4)(b1 & 0x3F) << 6) | (src[i + 2] & 0x3F);
+        return 3;
+    }
+    if (b0 < 0xF5) {
+        if (i + 3 >= n) return 0;
+        uint8_t b1 = src[i + 1], lo = b0 == 0xF0 ? 0x90 : 0x80, hi = b0 == 0xF4 ? 0x8F : 0xBF;
+        if (b1 < lo || b1 > hi || (src[i + 2] & 0xC0) != 0x80 || (src[i + 3] & 0xC0) != 0x80) return 0;
+        *cp = BMP;
+        return 4;
+    }
+    return 0;
+}
+
+#define HIGH_BITS 0x8080808080808080ULL
+
+/* Skip ASCII eight bytes at a time. */
+static inline Py_ssize_t skip_ascii(const uint8_t *src, Py_ssize_t i, Py_ssize_t n) {
+    uint64_t w;
+    while (i + 8 <= n) {
+        memcpy(&w, src + i, 8);
+        if (w & HIGH_BITS) break;
+        i += 8;
+    }
+    while (i < n && src[i] < 0x80) i++;
+    return i;
+}
+
+/* The first character at or after i that the map changes (or stops at): its index, n when there
+ * is none, -1 when the bytes are not UTF-8. Nothing is written: most blocks of most text end here. */
+static Py_ssize_t first_mapped(const MapObject *self, const uint8_t *src, Py_ssize_t i, Py_ssize_t n) {
+    const uint16_t *action = self->action;
+    Py_UCS4 cp;
+    while ((i = skip_ascii(src, i, n)) < n) {
+        /* a run of non-ASCII characters (an Arabic word): no ASCII check per character */
+        while (i < n && src[i] >= 0x80) {
+            int len = next_char(src, i, n, &cp);
+            if (!len) return -1;
+            if (cp < BMP && action[cp]) return i;
+            i += len;
+        }
+    }
+    return n;
+}
+
+/* From the first change on, every character is written (a copy of four bytes, of which `len`
+ * count): cheaper than a memcpy per unchanged run in densely vowelled text. `out` has 4 bytes
+ * of slack. Returns the output length, or -1 to give up (not UTF-8, a stop). */
+static Py_ssize_t map_from(const MapObject *self, const uint8_t *src, Py_ssize_t i, Py_ssize_t n, uint8_t *out,
+                           Py_ssize_t o, uint64_t *counts) {
+    const uint16_t *action = self->action;
+    Py_UCS4 cp;
+    uint64_t w;
+    uint32_t four;
+    while (i < n) {
+        uint8_t b0 = src[i];
+        if (b0 < 0x80) { /* ASCII: eight at a time when there are eight */
+            if (i + 8 <= n) {
+                memcpy(&w, src + i, 8);
+                if (!(w & HIGH_BITS)) {
+                    memcpy(out + o, &w, 8);
+                    i += 8;
+                    o += 8;
+                    continue;
+                }
+            }
+            out[o++] = b0;
+            i++;
+            continue;
+        }
+        int len;
+        if (b0 >= 0xC2 && b0 < 0xE0 && i + 1 < n && (src[i + 1] & 0xC0) == 0x80) {
+            /* two bytes (all of Arabic): no branch on whether the character is mapped */
+            cp = ((Py_UCS4)(b0 & 0x1F) << 6) | (src[i + 1] & 0x3F);
+            uint8_t l = self->len2[cp];
+            if (l == STOP2) return -1;
+            if (counts) counts[action[cp]]++; /* counts[0]: the kept ones, ignored */
+            memcpy(out + o, &self->rep2[cp], 4);
+            o += l;
+            i += 2;
+            continue;
+        }
+        if (!(len = next_char(src, i, n, &cp))) return -1;
+        uint16_t a = cp < BMP ? action[cp] : 0;
+        if (!a) {
+            if (i + 4 <= n) {
+                memcpy(&four, src + i, 4);
+                memcpy(out + o, &four, 4);
+            } else {
+                memcpy(out + o, src + i, len);
+            }
+            o += len;
+        } else {
+            const Entry *e = &self->entries[a];
+            if (e->flags & STOP_UTF8) return -1;
+            if (counts) counts[a]++;
+            memcpy(out + o, e->u8, 4); /* u8 is zero padded: 4 bytes are readable */
+            o += e->u8len;
+        }
+        i += len;
+    }
+    return o;
+}
+
+/* run(data, counts=None): with `counts` (a writable array of nentries uint64, see `entries`), each
+ * character mapped adds one to counts[its entry] (entries are numbered from 1 in the order of the
+ * mapping's keys; counts[0] gets some of the characters kept, and means nothing). Counts are
+ * complete only when the result is not None. */
+static PyObject *Map_run_utf8(MapObject *self, PyObject *args) {
+    PyObject *arg, *counts_obj = Py_None;
+    if (!PyArg_ParseTuple(args, "O|O", &arg, &counts_obj)) return NULL;
+    Py_buffer counts_view;
+    uint64_t *counts = NULL;
+    if (counts_obj != Py_None) {
+        if (PyObject_GetBuffer(counts_obj, &counts_view, PyBUF_WRITABLE) < 0) return NULL;
+        counts = counts_view.buf;
+        if (counts_view.len < (Py_ssize_t)(self->nentries * sizeof(uint64_t))) {
+            PyBuffer_Release(&counts_view);
+            PyErr_SetString(PyExc_ValueError, "counts is too small: one uint64 per entry");
+            return NULL;
+        }
+        PyBuffer_Release(&counts_view); /* the caller keeps it alive for the call */
+    }
+    Py_buffer view;
+    if (PyObject_GetBuffer(arg, &view, PyBUF_SIMPLE) < 0) return NULL;
+    const uint8_t *src = view.buf;
+    Py_ssize_t n = view.len, first = first_mapped(self, src, 0, n), o;
+    PyObject *result = NULL;
+    if (first < 0) goto give_up;
+    if (first == n) {
+        PyBuffer_Release(&view);
+        if (PyBytes_CheckExact(arg)) {
+            Py_INCREF(arg);
+            return arg;
+        }
+        return PyBytes_FromStringAndSize((const char *)src, n);
+    }
+    result = PyBytes_FromStringAndSize(NULL, n + 4);
+    if (!result) {
+        PyBuffer_Release(&view);
+        return NULL;
+    }
+    uint8_t *out = (uint8_t *)PyBytes_AS_STRING(result);
+    memcpy(out, src, first);
+    o = map_from(self, src, first, n, out, first, counts);
+    if (o < 0) goto give_up;
+    if (o == n && memcmp(out, src, n) == 0 && PyBytes_CheckExact(arg)) {
+        Py_DECREF(result);
+        PyBuffer_Release(&view);
+        Py_INCREF(arg);
+        return arg;
+    }
+    PyBuffer_Release(&view);
+    if (_PyBytes_Resize(&result, o) < 0) return NULL;
+    return result;
+give_up:
+    Py_XDECREF(result);
+    PyBuffer_Release(&view);
+    Py_RETURN_NONE;
+}
+
+/* One loop per str kind: the first changed index, then the mapped copy into a UCS4/UCS2/UCS1
+ * buffer of the output kind. */
+#define MAP_STR(SRC_T, DST_T)                                                                     \
+    {                                                                                             \
+        const SRC_T *src = (const SRC_T *)data;                                                   \
+        Py_ssize_t i = 0;                                                                         \
+        for (; i < n; i++)                                                                        \
+            if (src[i] < BMP && action[src[i]]) break;                                            \
+        if (i == n) {                                                                             \
+            Py_INCREF(text);                                                                      \
+            return text;                                                                          \
+        }                                                                                         \
+        Py_ssize_t cap = n + 16, o = 0;                                                           \
+        DST_T *out = PyMem_Malloc(cap * sizeof(DST_T));                                           \
+        if (!out) return PyErr_NoMemory();                                                        \
+        for (Py_ssize_t j = 0; j < i; j++) out[o++] = (DST_T)src[j];                              \
+        for (; i < n; i++) {                                                                      \
+            Py_UCS4 c = src[i];                                                                   \
+            uint16_t a = c < BMP ? action[c] : 0;                                                 \
+            if (!a) {                                                                             \
+                out[o++] = (DST_T)c;                                                              \
+                continue;                                                                         \
+            }                                                                                     \
+            const Entry *e = &self->entries[a];                                                   \
+            if (o + e->len + (n - i) > cap) {                                                     \
+                cap = (o + e->len + (n - i)) * 2;                                                 \
+                DST_T *grown = PyMem_Realloc(out, cap * sizeof(DST_T));                           \
+                if (!grown) {                                                             \
+                    PyMem_Free(out);                                                              \
+                    return PyErr_NoMemory();                                                      \
+                }                                                                                 \
+                out = grown;                                                                      \
+            }                                                                                     \
+            for (Py_ssize_t k = 0; k < e->len; k++) out[o++] = (DST_T)self->pool[e->off + k];     \
+        }                                                                                         \
+        PyObject *r = PyUnicode_FromKindAndData(sizeof(DST_T), out, o);                           \
+        PyMem_Free(out);                                                                          \
+        if (r && PyUnicode_GET_LENGTH(r) == n && PyUnicode_Compare(r, text) == 0) {               \
+            Py_DECREF(r);                                                                         \
+            Py_INCREF(text);                                                                      \
+            return text;                                                                          \
+        }                                                                                         \
+        return r;                                                                                 \
+    }
+
+static PyObject *Map_run_str(MapObject *self, PyObject *text) {
+    if (!PyUnicode_Check(text)) {
+        PyErr_SetString(PyExc_TypeError, "run_str() needs a str");
+        return NULL;
+    }
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    const uint16_t *action = self->action;
+    Py_UCS4 top = self->maxchar > PyUnicode_MAX_CHAR_VALUE(text) ? self->maxchar : PyUnicode_MAX_CHAR_VALUE(text);
+    int out_kind = top < 0x100 ? 1 : top < 0x10000 ? 2 : 4;
+    if (kind == PyUnicode_1BYTE_KIND) {
+        if (out_kind == 1) MAP_STR(Py_UCS1, Py_UCS1)
+        else if (out_kind == 2) MAP_STR(Py_UCS1, Py_UCS2)
+        else MAP_STR(Py_UCS1, Py_UCS4)
+    } else if (kind == PyUnicode_2BYTE_KIND) {
+        if (out_kind == 2) MAP_STR(Py_UCS2, Py_UCS2)
+        else MAP_STR(Py_UCS2, Py_UCS4)
+    } else {
+        MAP_STR(Py_UCS4, Py_UCS4)
+    }
+}
+
+static int get_slots(PyObject *obj, Py_buffer *slots, Py_ssize_t *nslots, PyObject *nobj) {
+    if (PyObject_GetBuffer(obj, slots, PyBUF_SIMPLE) < 0) return -1;
+    if (slots->len != BMP * 2) {
+        PyBuffer_Release(slots);
+        PyErr_SetString(PyExc_ValueError, "slots must be 65536 uint16");
+        return -1;
+    }
+    *nslots = PyLong_AsSsize_t(nobj);
+    if (*nslots < 0) {
+        PyBuffer_Release(slots);
+        if (!PyErr_Occurred()) PyErr_SetString(PyExc_ValueError, "negative count");
+        return -1;
+    }
+    return 0;
+}
+
+static PyObject *counts_list(const uint64_t *counts, Py_ssize_t n) {
+    PyObject *list = PyList_New(n);
+    if (!list) return NULL;
+    for (Py_ssize_t k = 0; k < n; k++) {
+        PyObject *v = PyLong_FromUnsignedLongLong(counts[k]);
+        if (!v) {
+            Py_DECREF(list);
+            return NULL;
+        }
+        PyList_SET_ITEM(list, k, v);
+    }
+    return list;
+}
+
+
+static PyObject *k_count_utf8(PyObject *module, PyObject *args) {
+    PyObject *data_obj, *slots_obj, *nobj;
+    if (!PyArg_ParseTuple(args, "OOO", &data_obj, &slots_obj, &nobj)) return NULL;
+    Py_buffer data, slots;
+    Py_ssize_t nslots;
+    if (get_slots(slots_obj, &slots, &nslots, nobj) < 0) return NULL;
+    if (PyObject_GetBuffer(data_obj, &data, PyBUF_SIMPLE) < 0) {
+        PyBuffer_Release(&slots);
+        return NULL;
+    }
+    uint64_t *counts = PyMem_Calloc(nslots + 1, sizeof(uint64_t));
+    if (!counts) {
+        PyBuffer_Release(&slots);
+        PyBuffer_Release(&data);
+        return PyErr_NoMemory();
+    }
+    const uint8_t *src = data.buf;
+    const uint16_t *sl = slots.buf;
+    Py_ssize_t n = data.len, i = 0;
+    int ascii_counted = 0;
+    for (Py_UCS4 c = 0; c < 0x80; c++)
+        if (sl[c]) ascii_counted = 1;
+    Py_UCS4 cp;
+    uint64_t w;
+    while (i < n) {
+        uint8_t b0 = src[i];
+        int len;
+        if (b0 < 0x80) {
+            if (!ascii_counted && i + 8 <= n) {
+                memcpy(&w, src + i, 8);
+                if (!(w & HIGH_BITS)) {
+                    i += 8;
+                    continue;
+                }
+            }
+            cp = b0;
+            len = 1;
+        } else if (b0 >= 0xC2 && b0 < 0xE0 && i + 1 < n && (src[i + 1] & 0xC0) == 0x80) { /* Arabic */
+            cp = ((Py_UCS4)(b0 & 0x1F) << 6) | (src[i + 1] & 0x3F);
+            len = 2;
+        } else if (!(len = next_char(src, i, n, &cp))) {
+            i++; /* not UTF-8: one byte, one escaped surrogate, never counted */
+            continue;
+        }
+        if (cp < BMP) {
+            uint16_t slot = sl[cp];
+            if (slot && slot <= nslots) counts[slot - 1]++;
+        }
+        i += len;
+    }
+    PyObject *list = counts_list(counts, nslots);
+    PyMem_Free(counts);
+    PyBuffer_Release(&slots);
+    PyBuffer_Release(&data);
+    return list;
+}
+
+static PyObject *k_count_str(PyObject *module, PyObject *args) {
+    PyObject *text, *slots_obj, *nobj;
+    if (!PyArg_ParseTuple(args, "UOO", &text, &slots_obj, &nobj)) return NULL;
+    Py_buffer slots;
+    Py_ssize_t nslots;
+    if (get_slots(slots_obj, &slots, &nslots, nobj) < 0) return NULL;
+    uint64_t *counts = PyMem_Calloc(nslots + 1, sizeof(uint64_t));
+    if (!counts) {
+        PyBuffer_Release(&slots);
+        return PyErr_NoMemory();
+    }
+    const uint16_t *sl = slots.buf;
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (c < BMP && sl[c] && sl[c] <= nslots) counts[sl[c] - 1]++;
+    }
+    PyObject *list = counts_list(counts, nslots);
+    PyMem_Free(counts);
+    PyBuffer_Release(&slots);
+    return list;
+}
+
+static PyMethodDef Map_methods[] = {
+    {"run", (PyCFunction)Map_run_utf8, METH_VARARGS,
+     "Mapped UTF-8 bytes; the same object when nothing changes; None: not UTF-8, a stop, or too long."},
+    {"run_str", (PyCFunction)Map_run_str, METH_O, "Mapped str; the same object when nothing changes."},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyTypeObject MapType = {
+    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "arabic_norm._kernel.Map",
+    .tp_basicsize = sizeof(MapObject),
+    .tp_dealloc = (destructor)Map_dealloc,
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "Map(mapping, stops=''): a code point map compiled for UTF-8 bytes and str.",
+    .tp_methods = Map_methods,
+    .tp_init = (initproc)Map_init,
+    .tp_new = PyType_GenericNew,
+};
+
+static PyMethodDef module_methods[] = {
+    {"count_utf8", k_count_utf8, METH_VARARGS, "count_utf8(data, slots, n): counts of code points per slot."},
+    {"count_str", k_count_str, METH_VARARGS, "count_str(text, slots, n): counts of code points per slot."},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef kernel_module = {
+    PyModuleDef_HEAD_INIT, "_kernel", "The compiled code point map kernel (see _kernel.c).", -1, module_methods,
+};
+
+PyMODINIT_FUNC PyInit__kernel(void) {
+    if (PyType_Ready(&MapType) < 0) return NULL;
+    PyObject *m = PyModule_Create(&kernel_module);
+    if (!m) return NULL;
+    Py_INCREF(&MapType);
+    if (PyModule_AddObject(m, "Map", (PyObject *)&MapType) < 0) {
+        Py_DECREF(&MapType);
+        Py_DECREF(m);
+        return NULL;
+    }
+    return m;
+}

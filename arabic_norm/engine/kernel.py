@@ -1,0 +1,76 @@
+"""The compiled kernel (arabic_norm/engine/_kernel.c), when it was built: one pass of C per map.
+
+`pip install` builds the C extension when a compiler is present and skips it otherwise (it is
+optional in setup.py). Without it, or with the environment variable ARABIC_NORM_NO_KERNEL=1, the
+numpy engines (engine.py, utf8.py) do the same work, byte for byte: the tests run both.
+
+    >>> from arabic_norm.engine import kernel
+    >>> kernel.native is not None          # the extension is built and not switched off
+    True
+
+What the kernel does, and where it hands over to the str path like the numpy byte engine does
+(a rule trigger, a replacement longer than its character in UTF-8, bytes that are not UTF-8), is
+described at the top of _kernel.c. `engine.CompiledMap` is the only user of `utf8_map`/`str_map`;
+`Counter` serves --stats.
+"""
+
+from __future__ import annotations
+
+import os
+from array import array
+from collections.abc import Mapping
+
+native = None  # the _kernel module, or None: the numpy engine runs
+if os.environ.get("ARABIC_NORM_NO_KERNEL", "") in ("", "0"):
+    try:
+        from . import _kernel as native
+    except ImportError:  # built without a compiler: the fallback is complete
+        native = None
+
+
+def _bmp(code: int) -> bool:
+    return code <= 0xFFFF and not 0xD800 <= code < 0xE000
+
+
+def utf8_map(mapping: Mapping[int, str], stops: str = ""):
+    """A compiled map for UTF-8 bytes (`.run(data)`: see utf8.Utf8Map.run, the same contract),
+    or None for maps the byte path does not run: keys in ASCII (skipped eight bytes at a time),
+    beyond the BMP or surrogates, or stops beyond the BMP."""
+    if native is None:
+        return None
+    if not all(k >= 0x80 and _bmp(k) for k in [*mapping, *map(ord, stops)]):
+        return None
+    return native.Map(dict(mapping), stops)
+
+
+def str_map(mapping: Mapping[int, str]):
+    """A compiled map for str (`.run_str(text)`), or None: no kernel, or keys beyond the BMP."""
+    if native is None or not all(_bmp(k) for k in mapping):
+        return None
+    return native.Map(dict(mapping))
+
+
+class Counter:
+    """Counts of chosen BMP code points in UTF-8 bytes or in a str, in one pass of C (or, without
+    the kernel, with str.count: same numbers)."""
+
+    def __init__(self, codes):
+        self.codes = sorted(c for c in set(codes) if _bmp(c))
+        slots = array("H", bytes(2 * 0x10000))
+        for slot, code in enumerate(self.codes, 1):
+            slots[code] = slot
+        self.slots = slots.tobytes()
+
+    def in_utf8(self, data: bytes, errors: str = "strict") -> dict[int, int]:
+        """Code point -> occurrences in `data` (bytes that are not UTF-8 count as nothing)."""
+        if native is None:
+            return self.in_str(data.decode("utf-8", errors))
+        return self._named(native.count_utf8(data, self.slots, len(self.codes)))
+
+    def in_str(self, text: str) -> dict[int, int]:
+        if native is None:
+            return {c: n for c in self.codes if (n := text.count(chr(c)))}
+        return self._named(native.count_str(text, self.slots, len(self.codes)))
+
+    def _named(self, counts: list[int]) -> dict[int, int]:
+        return {c: n for c, n in zip(self.codes, counts, strict=True) if n}

@@ -1,0 +1,142 @@
+"""The compiled kernel (arabic_norm/engine/_kernel.c, loaded by arabic_norm/engine/kernel.py) and its fallback.
+
+Specification:
+- the kernel and the numpy fallback write identical bytes for every preset on every corpus file
+  (the hypothesis properties in test_utf8.py and test_properties.py run on both engines too);
+- on str, the kernel gives what str.translate gives, one character to several included;
+- ARABIC_NORM_NO_KERNEL=1 switches the kernel off (the numpy engine runs);
+- the plain command (a file or stdin to stdout) does not import numpy when the kernel is built;
+- the kernel is built wherever a C compiler is (`make .venv/.installed`, `pip install`).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import sysconfig
+
+import pytest
+
+from arabic_norm import Pipeline, kernel
+from arabic_norm.presets import PRESETS
+
+from .conftest import ROOT, SAMPLES, corpus_files, using_engine
+
+needs_kernel = pytest.mark.skipif(kernel.native is None, reason="the compiled kernel is not built")
+
+
+def normalized(preset: str, data: bytes, engine_name: str) -> bytes | str:
+    """The preset's output for `data` on one engine (a fresh pipeline: no tables shared), or the
+    error it reports."""
+    with using_engine(engine_name):
+        try:
+            return Pipeline.preset(preset).normalize_bytes(data)
+        except ValueError as e:
+            return f"error: {e}"
+
+
+@needs_kernel
+@pytest.mark.parametrize("preset", sorted(PRESETS))
+def test_kernel_and_fallback_write_the_same_bytes_on_every_corpus_file(preset):
+    for path in corpus_files():
+        data = path.read_bytes()
+        ours, fallback = normalized(preset, data, "kernel"), normalized(preset, data, "numpy")
+        if ours != fallback:
+            at = next((i for i, (a, b) in enumerate(zip(ours, fallback, strict=False)) if a != b), None)
+            pytest.fail(f"{path.name}, preset {preset}: the engines differ (first at output byte {at})")
+
+
+@needs_kernel
+@pytest.mark.parametrize(
+    "mapping, text, expected, reason",
+    [
+        ({0x064E: ""}, "سَلام", "سلام", "deletion"),
+        ({0xFEFB: "لا"}, "ﻻ ب", "لا ب", "one character to two (the byte path refuses it, str does it)"),
+        ({0x0640: "😀"}, "اـب", "ا😀ب", "to a character beyond the BMP: a wider str"),
+        ({0x00E9: "e"}, "café", "cafe", "a Latin-1 str stays Latin-1"),
+        ({0x0649: "ي"}, "😀ى", "😀ي", "a str holding characters beyond the BMP"),
+        ({ord("a"): "b"}, "abc", "bbc", "ASCII keys are fine on str"),
+    ],
+)
+def test_str_is_mapped_like_str_translate(mapping, text, expected, reason):
+    assert text.translate(mapping) == expected, "the example itself"
+    assert kernel.str_map(mapping).run_str(text) == expected, reason
+
+
+@needs_kernel
+def test_unchanged_input_comes_back_as_the_same_object():
+    text = "كتاب\n"
+    compiled = kernel.utf8_map({0x064E: ""})
+    assert compiled.run(text.encode()) == text.encode()
+    data = text.encode()
+    assert compiled.run(data) is data
+    assert kernel.str_map({0x064E: ""}).run_str(text) is text
+
+
+@needs_kernel
+def test_counter_counts_code_points_in_bytes_and_str():
+    counter = kernel.Counter([0x064E, ord("a"), 0x0649])
+    text = "سَلَام aa ى \U0001f600"
+    expected = {0x064E: 2, ord("a"): 2, 0x0649: 1}
+    assert counter.in_utf8(text.encode()) == expected
+    assert counter.in_str(text) == expected
+    assert counter.in_utf8(b"\xd9" + text.encode() + b"\x8e", "surrogateescape") == expected, "bad bytes: nothing"
+
+
+def test_counter_without_the_kernel_counts_the_same():
+    counter = kernel.Counter([0x064E, ord("a"), 0x0649])
+    text = "سَلَام aa ى \U0001f600"
+    with using_engine("numpy"):
+        assert counter.in_utf8(text.encode()) == {0x064E: 2, ord("a"): 2, 0x0649: 1}
+
+
+def python(code: str, **env: str) -> subprocess.CompletedProcess:
+    environment = {**os.environ, **env}
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=environment, check=True)
+
+
+def test_environment_variable_switches_the_kernel_off():
+    code = "from arabic_norm.engine import kernel; print(kernel.native is None)"
+    assert python(code, ARABIC_NORM_NO_KERNEL="1").stdout.strip() == "True"
+
+
+def compiler_works() -> str | None:
+    """The C compiler setuptools would use ($CC, else Python's), when it compiles C; else None."""
+    compiler = (os.environ.get("CC") or sysconfig.get_config_var("CC") or "cc").split()[0]
+    if not shutil.which(compiler):
+        return None
+    probe = subprocess.run(
+        [compiler, "-x", "c", "-c", "-o", os.devnull, "-"], input=b"int x;\n", capture_output=True, check=False
+    )
+    return compiler if probe.returncode == 0 else None
+
+
+def test_kernel_is_built_where_a_c_compiler_is():
+    """The extension is optional, so a broken build would pass silently: not where it can build."""
+    compiler = compiler_works()
+    if os.environ.get("ARABIC_NORM_NO_KERNEL", "") not in ("", "0") or compiler is None:
+        pytest.skip("no working C compiler, or the kernel switched off: the numpy engine runs")
+    assert kernel.native is not None, f"{compiler} compiles C but arabic_norm.engine._kernel was not built"
+
+
+@needs_kernel
+@pytest.mark.parametrize("how", ["file", "stdin"])
+def test_plain_command_does_not_import_numpy(tmp_path, how):
+    text = "".join(p.read_text(encoding="utf-8") for p in sorted(SAMPLES.glob("*.txt")))
+    big = tmp_path / "big.txt"
+    big.write_text(text * (3_000_000 // len(text) + 1), encoding="utf-8")  # several blocks of every size
+    code = (
+        "import sys\n"
+        "from arabic_norm import cli\n"
+        f"sys.argv = ['arabic-norm', 'diacritics', 'tatweel', 'alef', 'ya'{', str(sys.argv[1])' * (how == 'file')}]\n"
+        "try:\n    cli.main()\nexcept SystemExit:\n    pass\n"
+        "sys.stderr.write('numpy imported' if 'numpy' in sys.modules else 'no numpy')\n"
+    )
+    with open(big, "rb") as stdin:
+        done = subprocess.run(
+            [sys.executable, "-c", code, str(big)], stdin=stdin, capture_output=True, cwd=ROOT, check=True
+        )
+    assert done.stdout == Pipeline.parse("diacritics tatweel alef ya").normalize_bytes(big.read_bytes())
+    assert done.stderr.decode().endswith("no numpy")

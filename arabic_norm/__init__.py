@@ -1,7 +1,16 @@
 """arabic-norm: composable, fast, lossless Arabic text normalization."""
 
-from .pipeline import ChainError, Pipeline, normalize
-from .stream.blocks import UndecodableInput
+from .errors import ArabicNormError, ChainError, InputError, UndecodableInput, UsageError
+from .pipeline import Pipeline, normalize
 
 __version__ = "0.1.0"
-__all__ = ["ChainError", "Pipeline", "UndecodableInput", "__version__", "normalize"]
+__all__ = [
+    "ArabicNormError",
+    "ChainError",
+    "InputError",
+    "Pipeline",
+    "UndecodableInput",
+    "UsageError",
+    "__version__",
+    "normalize",
+]

@@ -18,13 +18,10 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from .engine.maps import CompiledMap
+from .errors import ChainError
 from .presets import PRESETS
 from .steps import STEPS, CharMap, Option, Step
 from .stream.blocks import BLOCK_SIZE, BOM, Block, decode_error, positioned_blocks, safe_cut
-
-
-class ChainError(ValueError):
-    """A chain that cannot be parsed: unknown step or option, bad value."""
 
 
 def closest(word: str, candidates: Iterable[str]) -> str:

@@ -25,10 +25,11 @@ import click
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 from .. import __version__
-from ..pipeline import ChainError, Pipeline, closest, parse_chain
+from ..errors import ChainError, ConfigError
+from ..pipeline import Pipeline, closest, parse_chain
 from ..presets import PRESETS
 from ..steps import STEPS, Step
-from .config import ConfigError, load_config
+from .config import load_config
 from .process import DEFAULT_EXCLUDE, DEFAULT_INCLUDE, Missing, Settings, Source, discover, process_file, same_file
 
 EXIT_OK, EXIT_CHANGED, EXIT_USAGE, EXIT_INPUT = 0, 1, 2, 3

@@ -25,16 +25,13 @@ import shlex
 from pathlib import Path
 from typing import NamedTuple
 
-from ..pipeline import ChainError, Pipeline, closest, parse_chain
+from ..errors import ChainError, ConfigError
+from ..pipeline import Pipeline, closest, parse_chain
 from ..presets import PRESETS
 
 FILENAMES = (".arabic-norm.toml", "pyproject.toml")
 KEYS = ("steps", "preset", "include", "exclude", "errors")
 ERRORS_CHOICES = ("strict", "surrogateescape")
-
-
-class ConfigError(ValueError):
-    """A configuration file that cannot be used; the message names the file."""
 
 
 class Config(NamedTuple):

@@ -24,8 +24,9 @@ import sys
 from collections.abc import Callable, Iterable, Iterator
 from typing import BinaryIO, NamedTuple
 
+from ..errors import InputError, UndecodableInput
 from ..pipeline import Pipeline
-from ..stream.blocks import BLOCK_SIZE, FILE_BLOCK_SIZE, UndecodableInput, file_blocks, lines_counted_in, ready_reader
+from ..stream.blocks import BLOCK_SIZE, FILE_BLOCK_SIZE, file_blocks, lines_counted_in, ready_reader
 
 # Files looked at when a directory is given. JSON, JSONL and CSV are not among them: the `quotes`
 # step of the default preset writes `"`, which would break their quoting. Name them explicitly or
@@ -267,29 +268,10 @@ def process_file(
         result.message = e.strerror or str(e)
         if e.filename and e.filename != source.path:
             result.message += f": {e.filename}"
-    except Exception as e:
-        if not _optional_layer_error(e):
-            raise
+    except InputError as e:  # malformed JSONL/CSV, a missing column, corrupt .xz/.zst, a failed worker
         result.status = "error"
         result.message = str(e)
     return result
-
-
-def _optional_layer_error(e: Exception) -> bool:
-    """An input error of the layers loaded only when used: malformed JSONL/CSV, a missing column,
-    `.zst` without zstandard, corrupt `.xz`/`.zst` data (corrupt `.gz`/`.bz2` raise OSError), a
-    failed worker."""
-    for module, names in (
-        ("arabic_norm.formats.table", ("MalformedRecord", "StructuredError")),
-        ("arabic_norm.stream.compression", ("MissingCompressionSupport",)),
-        ("arabic_norm.stream.pool", ("WorkerError",)),
-        ("lzma", ("LZMAError",)),
-        ("zstandard", ("ZstdError",)),
-    ):
-        loaded = sys.modules.get(module)
-        if loaded is not None and isinstance(e, tuple(getattr(loaded, n) for n in names)):
-            return True
-    return False
 
 
 def _structured_pairs(pipeline, source, read, settings):

@@ -48,24 +48,11 @@ from dataclasses import dataclass, field
 from json.decoder import scanstring
 from typing import BinaryIO
 
+from ..errors import MalformedRecord, StructuredError
+
 ON_ERROR = ("skip", "fail")
 JSONL_SUFFIXES = (".jsonl", ".ndjson", ".jsonlines")
 CSV_SUFFIXES = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv"}
-
-
-class MalformedRecord(ValueError):
-    """A line or record that cannot be parsed. `line` is 1-based."""
-
-    def __init__(self, line: int, reason: str):
-        super().__init__(f"line {line}: {reason}")
-        self.line, self.reason = line, reason
-
-    def __reduce__(self):  # picklable across worker processes
-        return (MalformedRecord, (self.line, self.reason))
-
-
-class StructuredError(ValueError):
-    """A request that cannot apply to this input, e.g. a CSV column that is not in the header."""
 
 
 @dataclass

@@ -15,6 +15,8 @@ import sys
 from collections.abc import Callable, Iterator
 from typing import NamedTuple
 
+from ..errors import UndecodableInput
+
 # 256 KiB: the numpy passes over a block stay in the CPU cache (measured faster than 1 MiB blocks on
 # the shared corpora by benchmarks/bench_engine.py), and numpy still pays for itself on each block.
 BLOCK_SIZE = 1 << 18
@@ -27,14 +29,6 @@ BOM = b"\xef\xbb\xbf"
 # How long `ready_reader` waits for more input before it hands over what it has (seconds): long
 # enough for a producer like `cat` to refill a pipe, too short for anyone typing to notice.
 WAIT = 0.002
-
-
-class UndecodableInput(ValueError):
-    """Bytes that are not UTF-8. `offset` is the absolute byte offset, `line` is 1-based."""
-
-    def __init__(self, offset: int, line: int, reason: str):
-        super().__init__(f"line {line}, byte offset {offset}: {reason}")
-        self.offset, self.line, self.reason = offset, line, reason
 
 
 def safe_cut(buf: bytes, start: int = 0, end: int | None = None) -> int:

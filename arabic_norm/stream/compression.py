@@ -19,14 +19,12 @@ import os
 from pathlib import Path
 from typing import BinaryIO
 
+from ..errors import CorruptCompressedInput, MissingCompressionSupport
+
 # extension -> compression kind
 SUFFIXES = {".gz": "gzip", ".bz2": "bz2", ".xz": "xz", ".zst": "zstd"}
 # Levels: the defaults of the gzip, bzip2, xz and zstd command-line tools.
 LEVELS = {"gzip": 6, "bz2": 9, "xz": 6, "zstd": 3}
-
-
-class MissingCompressionSupport(RuntimeError):
-    """A `.zst` file was given but the optional `zstandard` package is not installed."""
 
 
 def compression_of(path: str | os.PathLike | None) -> str | None:
@@ -68,10 +66,11 @@ def reader(raw: BinaryIO, kind: str | None) -> BinaryIO:
     if kind == "xz":
         import lzma
 
-        return _Closing(lzma.LZMAFile(raw, mode="rb"), raw)
+        return _Closing(lzma.LZMAFile(raw, mode="rb"), raw, corrupt=lzma.LZMAError)
     if kind == "zstd":
         zstd = _zstandard()
-        return zstd.ZstdDecompressor().stream_reader(raw, read_across_frames=True, closefd=True)
+        inner = zstd.ZstdDecompressor().stream_reader(raw, read_across_frames=True, closefd=True)
+        return _Closing(inner, raw, corrupt=zstd.ZstdError)
     raise ValueError(f"unknown compression {kind!r}")
 
 
@@ -116,19 +115,26 @@ def open_compressed(path: str | os.PathLike, mode: str = "rb", level: int | None
 
 class _Closing:
     """A compressed file object that also closes the raw file it was given (GzipFile, BZ2File and
-    LZMAFile leave a passed-in file object open)."""
+    LZMAFile leave a passed-in file object open), and reports the decompressor's own error for
+    corrupt data (`corrupt`: lzma's or zstandard's) as CorruptCompressedInput, an InputError."""
 
-    def __init__(self, inner, raw):
-        self._inner, self._raw = inner, raw
+    def __init__(self, inner, raw, corrupt: type[Exception] | tuple = ()):
+        self._inner, self._raw, self._corrupt = inner, raw, corrupt
 
     def __getattr__(self, name):
         return getattr(self._inner, name)
 
     def read(self, n: int = -1) -> bytes:
-        return self._inner.read(n)
+        try:
+            return self._inner.read(n)
+        except self._corrupt as e:
+            raise CorruptCompressedInput(str(e)) from e
 
     def read1(self, n: int = -1) -> bytes:
-        return self._inner.read1(n)
+        try:
+            return self._inner.read1(n)
+        except self._corrupt as e:
+            raise CorruptCompressedInput(str(e)) from e
 
     def write(self, data) -> int:
         return self._inner.write(data)

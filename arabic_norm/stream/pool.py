@@ -21,37 +21,21 @@ names the file that was being worked on and carries the worker's traceback. A wo
 
 from __future__ import annotations
 
-import copyreg
 import os
-import pickle
 import stat
-import traceback
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from .blocks import BOM, FILE_BLOCK_SIZE, UndecodableInput, file_ranges, lines_counted_in, positioned_blocks
+from ..errors import UndecodableInput, WorkerError, portable, raise_from_worker
+from .blocks import BOM, FILE_BLOCK_SIZE, file_ranges, lines_counted_in, positioned_blocks
 
 if TYPE_CHECKING:  # concurrent.futures is imported when a pool is made (start-up time of the CLI)
     from concurrent.futures import Future, ProcessPoolExecutor
 
 # Work sent to a worker costs a round trip between processes: workers get file-sized blocks.
 WORKER_BLOCK_SIZE = FILE_BLOCK_SIZE
-
-# UndecodableInput's __init__ takes (offset, line, reason): teach pickle to rebuild it that way.
-copyreg.pickle(UndecodableInput, lambda e: (UndecodableInput, (e.offset, e.line, e.reason)))
-
-
-class WorkerError(RuntimeError):
-    """A worker failed on `where` (a file name, or `name` + byte offset for a block)."""
-
-    def __init__(self, where: str, message: str, details: str = ""):
-        super().__init__(f"{where}: {message}")
-        self.where, self.message, self.details = where, message, details
-
-    def __reduce__(self):
-        return (WorkerError, (self.where, self.message, self.details))
 
 
 def resolve_jobs(jobs: int | None) -> int:
@@ -76,22 +60,11 @@ def _init_worker(pipeline) -> None:
         _ = pipeline.passes  # compile once per worker
 
 
-def _portable(error: BaseException) -> BaseException:
-    """`error` if it survives pickling, else a WorkerError with its text and traceback."""
-    tb = "".join(traceback.format_exception(error))
-    try:
-        pickle.loads(pickle.dumps(error))
-    except Exception:
-        return WorkerError("worker", f"{type(error).__name__}: {error}", tb)
-    error.worker_traceback = tb  # type: ignore[attr-defined]
-    return error
-
-
 def _run_block(block: bytes, errors: str, offset: int, lines: int) -> tuple[bool, Any]:
     try:
         return True, _STATE["pipeline"].normalize_block(block, errors, offset, lines)
     except BaseException as e:
-        return False, _portable(e)
+        return False, portable(e)
 
 
 def _normalize_range(path: str, start: int, end: int, errors: str) -> tuple[bytes, bytes]:
@@ -109,14 +82,14 @@ def _run_range(path: str, start: int, end: int, errors: str) -> tuple[bool, Any]
         block, out = _normalize_range(path, start, end, errors)
         return True, None if out is block else out  # an unchanged block does not travel back
     except BaseException as e:
-        return False, _portable(e)
+        return False, portable(e)
 
 
 def _run_call(fn: Callable, item: Any) -> tuple[bool, Any]:
     try:
         return True, fn(item)
     except BaseException as e:
-        return False, _portable(e)
+        return False, portable(e)
 
 
 # --- parent side --------------------------------------------------------------------------------
@@ -128,15 +101,6 @@ def _executor(jobs: int, pipeline=None) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(pipeline,))
 
 
-def _raise_from_worker(where: str, error: BaseException) -> None:
-    tb = getattr(error, "worker_traceback", "")
-    if isinstance(error, WorkerError):
-        raise WorkerError(where, error.message, error.details)
-    if isinstance(error, (UndecodableInput, OSError, ValueError, KeyboardInterrupt, MemoryError)):
-        raise error
-    raise WorkerError(where, f"{type(error).__name__}: {error}", tb) from error
-
-
 def _result(future: Future, where: str):
     from concurrent.futures.process import BrokenProcessPool
 
@@ -145,7 +109,7 @@ def _result(future: Future, where: str):
     except BrokenProcessPool as e:
         raise WorkerError(where, f"a worker process died ({e})") from e
     if not ok:
-        _raise_from_worker(where, value)
+        raise_from_worker(where, value)
     return value
 
 

@@ -28,8 +28,9 @@ import struct
 from collections.abc import Callable
 from typing import Any
 
+from ..errors import WorkerError, portable, raise_from_worker
 from .blocks import BOM, FILE_BLOCK_SIZE, file_ranges, lines_counted_in
-from .pool import WorkerError, _portable, _raise_from_worker, resolve_jobs
+from .pool import resolve_jobs
 
 GO, STOP = b"g", b"s"
 DONE = struct.Struct("<cQQ?")  # b"d", range start, range length, changed
@@ -132,7 +133,7 @@ def _work(pipeline, fd, ranges, out_fd, errors, token_in: int, token_out: int, r
 
 
 def _report_error(report: int, a: int, error: BaseException) -> None:
-    data = pickle.dumps(_portable(error))
+    data = pickle.dumps(portable(error))
     write_all(report, ERROR.pack(b"e", a, len(data)) + data)
 
 
@@ -207,5 +208,5 @@ def _collect(path: str, reports: dict[int, int], ring, progress) -> bool:
         selector.close()
     if failures:
         a, error = min(failures, key=lambda f: f[0])
-        _raise_from_worker(path if a == float("inf") else f"{path} (block at byte {a})", error)
+        raise_from_worker(path if a == float("inf") else f"{path} (block at byte {a})", error)
     return changed

@@ -12,7 +12,7 @@ import re
 import pytest
 from click.testing import CliRunner
 
-from arabic_norm.cli import main
+from arabic_norm.cli import command as main
 from arabic_norm.presets import PRESETS
 from arabic_norm.steps import STEPS
 

@@ -17,6 +17,8 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 import click
 
@@ -25,24 +27,28 @@ import click
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 from .. import __version__
-from ..errors import ChainError, ConfigError
+from ..errors import ChainError, ConfigError, UsageError
 from ..pipeline import Pipeline, closest, parse_chain
 from ..presets import PRESETS
 from ..steps import STEPS, Step
 from .config import load_config
-from .process import DEFAULT_EXCLUDE, DEFAULT_INCLUDE, Missing, Settings, Source, discover, process_file, same_file
-
-EXIT_OK, EXIT_CHANGED, EXIT_USAGE, EXIT_INPUT = 0, 1, 2, 3
-EXIT_CODES = (
-    (EXIT_OK, "success (with --check or --diff: nothing would change)"),
-    (EXIT_CHANGED, "--check or --diff: some input would change"),
-    (EXIT_USAGE, "usage or configuration error (unknown step, option, preset or config key)"),
-    (EXIT_INPUT, "input error: a path that does not exist or cannot be read (or written), bytes that are not UTF-8"),
+from .process import DEFAULT_EXCLUDE, DEFAULT_INCLUDE, Settings, Source, discover, process_all, same_file
+from .report import (
+    EXIT_CODES,
+    EXIT_OK,
+    EXIT_USAGE,
+    PROGRESS_MIN_BYTES,
+    Report,
+    Reporter,
+    print_stats,
+    print_steps,
+    progress_bar,
+    use_color,
 )
+from .writeback import WriteBack, choose
+
 # --explain shows what each step changes in this sample unless --sample gives another.
 SAMPLE = "«السَّلَامُ عَلَيْكُمْ» يا أحمـــد، هل قرأتَ الكتابَ على الطاولة؟ ١٢٣"
-# With --progress not given, the bar appears on a terminal for runs over this many bytes.
-PROGRESS_MIN_BYTES = 64 << 20
 # Click consumes a `--` that comes before the first positional word; we need to know it was there.
 _DASHDASH = "\0--"
 
@@ -76,11 +82,6 @@ class ArabicNormCommand(click.Command):
             )
         with formatter.section("Exit codes"):
             formatter.write_dl([(str(code), text) for code, text in EXIT_CODES])
-
-
-def _use_color() -> bool | None:
-    """None lets click decide (colour on a terminal only); NO_COLOR turns it off everywhere."""
-    return False if os.environ.get("NO_COLOR") else None
 
 
 # --- step help, generated from the step data ----------------------------------------------------
@@ -122,7 +123,7 @@ def step_command(step: Step) -> click.Command:
 
 def show_step_help(step: Step) -> None:
     command = step_command(step)
-    with click.Context(command, info_name=f"arabic-norm [GLOBAL OPTIONS] {step.name}", color=_use_color()) as ctx:
+    with click.Context(command, info_name=f"arabic-norm [GLOBAL OPTIONS] {step.name}", color=use_color()) as ctx:
         click.echo(command.get_help(ctx), color=ctx.color)
 
 
@@ -209,130 +210,6 @@ def choose_pipeline(chain: list[str], preset: str | None, config) -> Pipeline:
     except ChainError as e:  # checked when loading; kept for safety
         raise ConfigFileError(f"{config.path}: {e}") from None
     return from_config if from_config is not None else Pipeline.preset("default")
-
-
-# --- output for humans (stderr) and tables ------------------------------------------------------
-class Reporter:
-    def __init__(self, quiet: bool, verbose: bool):
-        self.quiet, self.verbose, self.color = quiet, verbose, _use_color()
-
-    def _echo(self, text: str, **style) -> None:
-        click.echo(click.style(text, **style) if style else text, err=True, color=self.color)
-
-    def error(self, text: str) -> None:
-        self._echo(f"arabic-norm: error: {text}", fg="red", bold=True)
-
-    def warn(self, text: str) -> None:
-        if not self.quiet:
-            self._echo(text, fg="yellow")
-
-    def info(self, text: str) -> None:
-        if not self.quiet:
-            self._echo(text)
-
-    def detail(self, text: str) -> None:
-        if self.verbose:
-            self._echo(text, dim=True)
-
-
-def _plural(n: int, word: str = "file") -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
-
-
-def print_steps() -> None:
-    from rich import box
-    from rich.console import Console
-    from rich.table import Table
-    from rich.text import Text
-
-    console = Console(highlight=False)
-    steps = Table(title="Steps", box=box.SIMPLE, show_lines=False, title_justify="left")
-    steps.add_column("step", no_wrap=True, style="bold")
-    steps.add_column("options", no_wrap=True)
-    steps.add_column("what it does")
-    for step in STEPS.values():
-        options = []
-        for o in step.options:
-            if o.kind == "flag":
-                options.append(o.flag)
-            elif o.kind == "int":
-                options.append(f"{o.flag} N")
-            else:
-                options.append(f"{o.flag} {'|'.join(o.choices)}")
-        steps.add_row(Text(step.name), Text("\n".join(options)), Text(step.summary))
-    presets = Table(title="Presets", box=box.SIMPLE, title_justify="left")
-    presets.add_column("preset", no_wrap=True, style="bold")
-    presets.add_column("steps")
-    for p in PRESETS.values():
-        presets.add_row(Text(p.name), Text(p.chain))
-    console.print(steps)
-    console.print(presets)
-    console.print(Text("arabic-norm STEP --help shows a step's full description."))
-
-
-def print_stats(pipeline: Pipeline, results) -> None:
-    from rich import box
-    from rich.console import Console
-    from rich.table import Table
-    from rich.text import Text
-
-    totals: dict[str, int] = {}
-    for r in results:
-        for name, n in r.counts.items():
-            totals[name] = totals.get(name, 0) + n
-    table = Table(title="arabic-norm --stats", box=box.SIMPLE, title_justify="left")
-    table.add_column("step", no_wrap=True)
-    table.add_column("characters changed", justify="right")
-    seen = set()
-    for spec in pipeline.specs:
-        if spec.name not in seen:
-            seen.add(spec.name)
-            table.add_row(Text(spec.name), f"{totals.get(spec.name, 0):,}")
-    done = [r for r in results if r.status in ("changed", "unchanged")]
-    changed = sum(r.changed for r in done)
-    console = Console(stderr=True, highlight=False)
-    console.print(table)
-    console.print(Text(f"files changed: {changed} of {len(done)}"))
-
-
-class _Progress:
-    """A rich progress bar on stderr (bytes, speed, time left); imported only when shown."""
-
-    def __init__(self, total: int | None, force: bool = False):
-        from rich.console import Console
-        from rich.progress import (
-            BarColumn,
-            DownloadColumn,
-            Progress,
-            TextColumn,
-            TimeRemainingColumn,
-            TransferSpeedColumn,
-        )
-
-        self.bar = Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            DownloadColumn(),
-            TransferSpeedColumn(),
-            TimeRemainingColumn(),
-            console=Console(stderr=True, force_terminal=force or None),
-            redirect_stdout=False,
-            transient=True,
-        )
-        self.task = self.bar.add_task("normalizing", total=total)
-
-    def __enter__(self):
-        self.bar.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.bar.stop()
-
-    def file(self, name: str, n: int, of: int) -> None:
-        self.bar.update(self.task, description=f"[{n}/{of}] {os.path.basename(name)}")
-
-    def advance(self, size: int) -> None:
-        self.bar.advance(self.task, size)
 
 
 # --- the command --------------------------------------------------------------------------------
@@ -437,7 +314,7 @@ def _globs_help(globs) -> str:
 @click.version_option(__version__, "--version", prog_name="arabic-norm", message="%(prog)s %(version)s")
 @click.argument("args", nargs=-1, type=click.UNPROCESSED, metavar="[STEP [STEP OPTIONS]]... [--] [PATH]...")
 @click.pass_context
-def main(ctx: click.Context, args, **opts) -> None:
+def command(ctx: click.Context, args, **opts) -> None:
     """Normalize Arabic text: run the given steps, in order, over files or stdin.
 
     With no PATH, or `-`, read stdin and write stdout. Paths are written to stdout unless -i,
@@ -453,200 +330,122 @@ def main(ctx: click.Context, args, **opts) -> None:
       arabic-norm --check corpus/
       arabic-norm --output-dir clean/ corpus/
     """
-    exit_code = run(ctx, list(args), **opts)
-    ctx.exit(exit_code)
-
-
-def run(
-    ctx: click.Context,
-    args: list[str],
-    *,
-    preset,
-    config_path,
-    in_place,
-    check,
-    diff,
-    output,
-    output_dir,
-    include,
-    exclude,
-    errors,
-    list_steps,
-    explain,
-    sample,
-    stats,
-    progress,
-    quiet,
-    verbose,
-    jobs=1,
-    fields=(),
-    columns=(),
-    on_error="fail",
-) -> int:
-    if quiet and verbose:
-        raise click.UsageError("-q and -v cannot be used together")
-    if fields and columns:
-        raise click.UsageError("--field (JSON Lines) and --column (CSV/TSV) cannot be used together")
-    if list_steps:
-        print_steps()
-        return EXIT_OK
-    tokens = ["--" if t == _DASHDASH else t for t in args]
-    output = "--" if output == _DASHDASH else output
-    output_dir = "--" if output_dir == _DASHDASH else output_dir
     global_flags = {
         flag for p in ctx.command.params for flag in (*getattr(p, "opts", ()), *getattr(p, "secondary_opts", ()))
     }
-    chain, paths, forced = split_args(tokens, global_flags)
-
     try:
-        config = load_config(config_path)
+        request = Request(
+            tokens=["--" if t == _DASHDASH else t for t in args], global_flags=frozenset(global_flags), **opts
+        )
+        exit_code = run(request)
     except ConfigError as e:
         raise ConfigFileError(str(e)) from None
-    pipeline = resolve_pipeline(chain, preset, config)
-    if explain:
-        click.echo(pipeline.explain(sample if sample is not None else SAMPLE))
-        return EXIT_OK
+    except UsageError as e:
+        raise click.UsageError(str(e)) from None
+    ctx.exit(exit_code)
 
-    # Which output mode. --check and --diff go together (the diff is written, the exit code tells).
-    chosen = [
-        name
-        for name, on in (
-            ("-i/--in-place", in_place),
-            ("--check", check and not diff),
-            ("--diff", diff),
-            ("-o/--output", output is not None),
-            ("--output-dir", output_dir is not None),
+
+@dataclass(frozen=True)
+class Request:
+    """What the command line asks for: click's options, and the words after them (`tokens`)."""
+
+    tokens: list[str]
+    global_flags: frozenset[str]
+    preset: str | None
+    config_path: str | None
+    in_place: bool
+    check: bool
+    diff: bool
+    output: str | None
+    output_dir: str | None
+    include: tuple[str, ...]
+    exclude: tuple[str, ...]
+    errors: str | None
+    list_steps: bool
+    explain: bool
+    sample: str | None
+    stats: bool
+    progress: bool | None
+    quiet: bool
+    verbose: bool
+    jobs: int = 1
+    fields: tuple[str, ...] = ()
+    columns: tuple[str, ...] = ()
+    on_error: str = "fail"
+
+    def __post_init__(self) -> None:
+        # Click hands over `--` as a value of -o/--output-dir in its own disguise.
+        for name in ("output", "output_dir"):
+            if getattr(self, name) == _DASHDASH:
+                object.__setattr__(self, name, "--")
+        if self.quiet and self.verbose:
+            raise UsageError("-q and -v cannot be used together")
+        if self.fields and self.columns:
+            raise UsageError("--field (JSON Lines) and --column (CSV/TSV) cannot be used together")
+
+    def write_back(self) -> tuple[WriteBack, str | None]:
+        return choose(
+            in_place=self.in_place, check=self.check, diff=self.diff, output=self.output, output_dir=self.output_dir
         )
-        if on
-    ]
-    if len(chosen) > 1:
-        raise click.UsageError(f"{chosen[0]} and {chosen[1]} cannot be used together")
-    if diff:
-        mode = "diff"
-    elif check:
-        mode = "check"
-    elif in_place:
-        mode = "in-place"
-    elif output_dir is not None or (output is not None and output != "-"):
-        mode = "output"
-    else:
-        mode = "stdout"
 
+    def settings(self, write_back: WriteBack, config) -> Settings:
+        jobs = self.jobs
+        if jobs != 1:
+            from ..stream.pool import resolve_jobs
+
+            jobs = resolve_jobs(jobs)
+        return Settings(
+            mode=write_back,
+            errors=self.errors or config.errors or "strict",
+            stats=self.stats,
+            jobs=jobs,
+            fields=tuple(self.fields),
+            columns=tuple(self.columns),
+            on_error=self.on_error,
+        )
+
+
+def run(request: Request) -> int:
+    """The command, top to bottom: which pipeline, which inputs, where to; returns the exit code."""
+    if request.list_steps:
+        print_steps()
+        return EXIT_OK
+    chain, paths, forced = split_args(request.tokens, request.global_flags)
+    config = load_config(request.config_path)
+    pipeline = resolve_pipeline(chain, request.preset, config)
+    if request.explain:
+        click.echo(pipeline.explain(request.sample if request.sample is not None else SAMPLE))
+        return EXIT_OK
+    write_back, flag = request.write_back()
+    paths = input_paths(paths, forced, write_back, flag, request.output)
+    include = tuple(request.include) or config.include or DEFAULT_INCLUDE
+    exclude = tuple(request.exclude) or config.exclude or DEFAULT_EXCLUDE
+    sources = list(discover(paths, include, exclude, skip=[request.output_dir] if request.output_dir else ()))
+    targets = _targets(sources, request.output, request.output_dir)
+    settings = request.settings(write_back, config)
+    report = Report(Reporter(request.quiet, request.verbose), write_back, settings.errors, request.output_dir)
+    bar = progress_bar(request.progress, request.quiet, sources)
+    with bar or contextlib.nullcontext():
+        process_all(pipeline, sources, targets, settings, report, bar)
+    report.summary()
+    if request.stats:
+        print_stats(pipeline, report.results)
+    return report.return_code
+
+
+def input_paths(paths: list[str], forced: bool, write_back: WriteBack, flag: str | None, output: str | None):
+    """The paths to read (`-` for stdin when none is given); usage errors for impossible ones."""
     check_paths(paths, forced)
+    writes_back = flag in ("-i/--in-place", "--output-dir")
     if not paths:
-        if in_place or output_dir is not None:
-            raise click.UsageError(f"{chosen[0]} needs paths to files or directories")
+        if writes_back:
+            raise UsageError(f"{flag} needs paths to files or directories")
         paths = ["-"]
-    if "-" in paths and (in_place or output_dir is not None):
-        raise click.UsageError(f"{chosen[0]} cannot write back to stdin ('-')")
-    if mode == "output" and output is not None and (len(paths) > 1 or os.path.isdir(paths[0])):
-        raise click.UsageError("-o/--output takes one input; use --output-dir for several files or a directory")
-
-    include = tuple(include) or config.include or DEFAULT_INCLUDE
-    exclude = tuple(exclude) or config.exclude or DEFAULT_EXCLUDE
-    sources = list(discover(paths, include, exclude, skip=[output_dir] if output_dir else ()))
-    targets = _targets(sources, output, output_dir)
-
-    say = Reporter(quiet, verbose)
-    if jobs != 1:
-        from ..stream.pool import resolve_jobs
-
-        jobs = resolve_jobs(jobs)
-    settings = Settings(
-        mode=mode,
-        errors=errors or config.errors or "strict",
-        stats=stats,
-        jobs=jobs,
-        fields=tuple(fields),
-        columns=tuple(columns),
-        on_error=on_error,
-    )
-    out = sys.stdout.buffer
-    results = []
-    failed = False
-    bar = _make_progress(progress, quiet, sources)
-    with bar or _Nothing():
-        files = [s for s in sources if isinstance(s, Source)]
-        across_files = jobs > 1 and mode in ("output", "in-place", "check") and len(files) > 1
-        for item in sources if not across_files else ():
-            if isinstance(item, Missing):
-                say.error(f"{item.path}: no such file or directory")
-                failed = True
-                continue
-            if bar:
-                bar.file(item.name, len(results) + 1, len(files))
-            result = process_file(
-                pipeline, item, targets.get(item), settings, out=out, on_block=bar.advance if bar else None
-            )
-            results.append(result)
-            failed |= _report(say, result, mode, settings)
-        if across_files:
-            failed |= _run_across_files(pipeline, sources, targets, settings, say, bar, results)
-
-    _summary(say, results, mode, output_dir)
-    if stats:
-        print_stats(pipeline, results)
-    if failed:
-        return EXIT_INPUT
-    if mode in ("check", "diff") and any(r.changed for r in results):
-        return EXIT_CHANGED
-    return EXIT_OK
-
-
-def _process_task(task):
-    """One file in a worker process (module level: it is pickled)."""
-    pipeline, item, target, settings = task
-    return process_file(pipeline, item, target, settings)
-
-
-def _run_across_files(pipeline, sources, targets, settings: Settings, say, bar, results) -> bool:
-    """-j N over many files (modes that write nothing to stdout): one file per task, results
-    reported in input order. Returns True if there was an input error."""
-    from ..stream.pool import map_ordered
-    from .process import FileResult
-
-    failed = False
-    for item in sources:
-        if isinstance(item, Missing):
-            say.error(f"{item.path}: no such file or directory")
-            failed = True
-    files = [s for s in sources if isinstance(s, Source)]
-    one_each = settings._replace(jobs=1)
-    tasks = [(pipeline, s, targets.get(s), one_each) for s in files]
-    for n, outcome in enumerate(
-        map_ordered(_process_task, tasks, jobs=settings.jobs, describe=lambda t: t[1].name, pipeline=pipeline), 1
-    ):
-        item = outcome.item[1]
-        error = outcome.error
-        result = FileResult(item.name, "error", str(error)) if error is not None else outcome.value
-        if bar:
-            bar.file(item.name, n, len(files))
-            bar.advance(result.bytes_read)
-        results.append(result)
-        failed |= _report(say, result, settings.mode, settings)
-    return failed
-
-
-class _Nothing:
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return None
-
-
-def _make_progress(progress: bool | None, quiet: bool, sources) -> _Progress | None:
-    if progress is False or (progress is None and (quiet or not sys.stderr.isatty())):
-        return None
-    paths = [s.path for s in sources if isinstance(s, Source) and s.path]
-    total = 0
-    for path in paths:
-        with contextlib.suppress(OSError):
-            total += os.path.getsize(path)
-    if progress is None and total < PROGRESS_MIN_BYTES:
-        return None
-    has_stdin = any(isinstance(s, Source) and s.path is None for s in sources)
-    return _Progress(None if has_stdin else total, force=progress is True)
+    if "-" in paths and writes_back:
+        raise UsageError(f"{flag} cannot write back to stdin ('-')")
+    if write_back is WriteBack.OUTPUT and output is not None and (len(paths) > 1 or os.path.isdir(paths[0])):
+        raise UsageError("-o/--output takes one input; use --output-dir for several files or a directory")
+    return paths
 
 
 def _targets(sources, output: str | None, output_dir: str | None) -> dict[Source, str]:
@@ -674,44 +473,21 @@ def _targets(sources, output: str | None, output_dir: str | None) -> dict[Source
     return targets
 
 
-def _report(say: Reporter, result, mode: str, settings: Settings) -> bool:
-    """Messages for one result; returns True for an input error."""
-    name = result.source
-    if result.status == "error":
-        untouched = " (file left untouched)" if mode == "in-place" else ""
-        hint = ""
-        if "invalid UTF-8" in result.message and settings.errors == "strict":
-            hint = "; --errors surrogateescape passes such bytes through unchanged"
-        say.error(f"{name}: {result.message}{untouched}{hint}")
-        return True
-    if result.status == "skipped":
-        say.info(f"{name}: {result.message}")
-    elif result.changed:
-        if mode in ("check", "diff"):
-            say.warn(f"would change: {name}")
-        elif mode == "in-place":
-            say.info(f"normalized: {name}")
-        else:
-            say.detail(f"changed: {name}")
-    else:
-        say.detail(f"unchanged: {name}")
-    return False
-
-
-def _summary(say: Reporter, results, mode: str, output_dir: str | None) -> None:
-    done = [r for r in results if r.status in ("changed", "unchanged")]
-    changed = sum(r.changed for r in done)
-    errors = sum(r.status == "error" for r in results)
-    tail = f", {_plural(errors, 'error')}" if errors else ""
-    if mode in ("check", "diff"):
-        if changed:
-            say.warn(f"{_plural(changed)} would change, {len(done) - changed} unchanged{tail}")
-        else:
-            say.info(f"{_plural(len(done))} already normalized{tail}")
-    elif mode == "in-place":
-        say.info(f"{_plural(changed)} normalized, {len(done) - changed} unchanged{tail}")
-    elif mode == "output" and output_dir is not None:
-        say.info(f"{_plural(len(done))} written to {output_dir} ({changed} changed){tail}")
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command on `argv` (default: sys.argv[1:]) and return its exit code. Click prints
+    usage errors and --help/--version itself; nothing raises SystemExit out of here."""
+    try:
+        command.main(args=list(argv) if argv is not None else None, prog_name="arabic-norm")
+    except SystemExit as e:
+        code = e.code
+    else:  # pragma: no cover (click's standalone mode always exits)
+        code = EXIT_OK
+    if code is None:
+        return EXIT_OK
+    if not isinstance(code, int):
+        sys.stderr.write(f"{code}\n")
+        return 1
+    return code
 
 
 def entry() -> None:
@@ -720,21 +496,8 @@ def entry() -> None:
     Everything the command does is finished when `main` returns (files committed, worker
     processes joined, streams flushed below), so the interpreter's clean-up (freeing every object
     and module, numpy's among them) is skipped: it would add a tenth to a fast run."""
-    try:
-        main()
-        code = 0
-    except SystemExit as e:
-        code = e.code
-    if code is None:
-        code = 0
-    elif not isinstance(code, int):
-        sys.stderr.write(f"{code}\n")
-        code = 1
+    code = main()
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(OSError, ValueError):  # a closed pipe (`| head`): nothing to add
             stream.flush()
     os._exit(code)
-
-
-if __name__ == "__main__":  # pragma: no cover
-    entry()

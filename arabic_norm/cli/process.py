@@ -530,3 +530,52 @@ def write_diff(
     if header:
         out.flush()
     return header
+
+
+# --- many inputs --------------------------------------------------------------------------------
+def process_all(pipeline: Pipeline, sources, targets: dict, settings: Settings, report, bar=None) -> None:
+    """Every input in order, each result handed to `report.add` (a path that does not exist to
+    `report.missing`). With -j N, in the modes that write nothing to stdout, and several files: one
+    file per worker process; otherwise one file after another here (-j then splits each file)."""
+    files = [s for s in sources if isinstance(s, Source)]
+    if settings.jobs > 1 and settings.mode in ("output", "in-place", "check") and len(files) > 1:
+        _process_across_files(pipeline, sources, targets, settings, report, bar)
+        return
+    out = sys.stdout.buffer
+    n = 0
+    for item in sources:
+        if isinstance(item, Missing):
+            report.missing(item.path)
+            continue
+        n += 1
+        if bar:
+            bar.file(item.name, n, len(files))
+        on_block = bar.advance if bar else None
+        report.add(process_file(pipeline, item, targets.get(item), settings, out=out, on_block=on_block))
+
+
+def _process_task(task):
+    """One file in a worker process (module level: it is pickled)."""
+    pipeline, item, target, settings = task
+    return process_file(pipeline, item, target, settings)
+
+
+def _process_across_files(pipeline: Pipeline, sources, targets: dict, settings: Settings, report, bar) -> None:
+    """-j N over many files: one file per task, results reported in input order."""
+    from ..stream.pool import map_ordered
+
+    for item in sources:
+        if isinstance(item, Missing):
+            report.missing(item.path)
+    files = [s for s in sources if isinstance(s, Source)]
+    one_each = settings._replace(jobs=1)
+    tasks = [(pipeline, s, targets.get(s), one_each) for s in files]
+    outcomes = map_ordered(_process_task, tasks, jobs=settings.jobs, describe=lambda t: t[1].name, pipeline=pipeline)
+    for n, outcome in enumerate(outcomes, 1):
+        item = outcome.item[1]
+        error = outcome.error
+        result = FileResult(item.name, "error", str(error)) if error is not None else outcome.value
+        if bar:
+            bar.file(item.name, n, len(files))
+            bar.advance(result.bytes_read)
+        report.add(result)

@@ -1,0 +1,238 @@
+"""What the command tells its user: messages on stderr, the summary, the exit code, --stats,
+--list-steps and the progress bar.
+
+`Report` owns the results of a run: `add` reports each as it comes, `summary` the totals, and
+`return_code` is the exit code. rich is imported only for the tables and the bar.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+
+import click
+
+from ..pipeline import Pipeline
+from ..presets import PRESETS
+from ..steps import STEPS
+from .process import FileResult, Source
+from .writeback import WriteBack
+
+EXIT_OK, EXIT_CHANGED, EXIT_USAGE, EXIT_INPUT = 0, 1, 2, 3
+EXIT_CODES = (
+    (EXIT_OK, "success (with --check or --diff: nothing would change)"),
+    (EXIT_CHANGED, "--check or --diff: some input would change"),
+    (EXIT_USAGE, "usage or configuration error (unknown step, option, preset or config key)"),
+    (EXIT_INPUT, "input error: a path that does not exist or cannot be read (or written), bytes that are not UTF-8"),
+)
+# With --progress not given, the bar appears on a terminal for runs over this many bytes.
+PROGRESS_MIN_BYTES = 64 << 20
+
+
+def use_color() -> bool | None:
+    """None lets click decide (colour on a terminal only); NO_COLOR turns it off everywhere."""
+    return False if os.environ.get("NO_COLOR") else None
+
+
+class Reporter:
+    """Messages on stderr by level: error always, warn and info unless -q, detail with -v."""
+
+    def __init__(self, quiet: bool, verbose: bool):
+        self.quiet, self.verbose, self.color = quiet, verbose, use_color()
+
+    def _echo(self, text: str, **style) -> None:
+        click.echo(click.style(text, **style) if style else text, err=True, color=self.color)
+
+    def error(self, text: str) -> None:
+        self._echo(f"arabic-norm: error: {text}", fg="red", bold=True)
+
+    def warn(self, text: str) -> None:
+        if not self.quiet:
+            self._echo(text, fg="yellow")
+
+    def info(self, text: str) -> None:
+        if not self.quiet:
+            self._echo(text)
+
+    def detail(self, text: str) -> None:
+        if self.verbose:
+            self._echo(text, dim=True)
+
+
+def _plural(n: int, word: str = "file") -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+class Report:
+    """The results of one run, reported as they come; the summary and the exit code at the end."""
+
+    def __init__(self, say: Reporter, write_back: WriteBack, errors: str, output_dir: str | None):
+        self.say, self.write_back, self.errors, self.output_dir = say, write_back, errors, output_dir
+        self.results: list[FileResult] = []
+        self.failed = False  # an input error: a missing path, an unreadable or undecodable file
+
+    def missing(self, path: str) -> None:
+        self.say.error(f"{path}: no such file or directory")
+        self.failed = True
+
+    def add(self, result: FileResult) -> None:
+        """Messages for one result."""
+        self.results.append(result)
+        say, name = self.say, result.source
+        if result.status == "error":
+            self.failed = True
+            untouched = " (file left untouched)" if self.write_back is WriteBack.IN_PLACE else ""
+            hint = ""
+            if "invalid UTF-8" in result.message and self.errors == "strict":
+                hint = "; --errors surrogateescape passes such bytes through unchanged"
+            say.error(f"{name}: {result.message}{untouched}{hint}")
+        elif result.status == "skipped":
+            say.info(f"{name}: {result.message}")
+        elif not result.changed:
+            say.detail(f"unchanged: {name}")
+        elif self.write_back.reports_change:
+            say.warn(f"would change: {name}")
+        elif self.write_back is WriteBack.IN_PLACE:
+            say.info(f"normalized: {name}")
+        else:
+            say.detail(f"changed: {name}")
+
+    @property
+    def done(self) -> list[FileResult]:
+        return [r for r in self.results if r.status in ("changed", "unchanged")]
+
+    def summary(self) -> None:
+        done = self.done
+        changed = sum(r.changed for r in done)
+        errors = sum(r.status == "error" for r in self.results)
+        tail = f", {_plural(errors, 'error')}" if errors else ""
+        say = self.say
+        if self.write_back.reports_change:
+            if changed:
+                say.warn(f"{_plural(changed)} would change, {len(done) - changed} unchanged{tail}")
+            else:
+                say.info(f"{_plural(len(done))} already normalized{tail}")
+        elif self.write_back is WriteBack.IN_PLACE:
+            say.info(f"{_plural(changed)} normalized, {len(done) - changed} unchanged{tail}")
+        elif self.write_back is WriteBack.OUTPUT and self.output_dir is not None:
+            say.info(f"{_plural(len(done))} written to {self.output_dir} ({changed} changed){tail}")
+
+    @property
+    def return_code(self) -> int:
+        if self.failed:
+            return EXIT_INPUT
+        if self.write_back.reports_change and any(r.changed for r in self.results):
+            return EXIT_CHANGED
+        return EXIT_OK
+
+
+def print_steps() -> None:
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    console = Console(highlight=False)
+    steps = Table(title="Steps", box=box.SIMPLE, show_lines=False, title_justify="left")
+    steps.add_column("step", no_wrap=True, style="bold")
+    steps.add_column("options", no_wrap=True)
+    steps.add_column("what it does")
+    for step in STEPS.values():
+        options = []
+        for o in step.options:
+            if o.kind == "flag":
+                options.append(o.flag)
+            elif o.kind == "int":
+                options.append(f"{o.flag} N")
+            else:
+                options.append(f"{o.flag} {'|'.join(o.choices)}")
+        steps.add_row(Text(step.name), Text("\n".join(options)), Text(step.summary))
+    presets = Table(title="Presets", box=box.SIMPLE, title_justify="left")
+    presets.add_column("preset", no_wrap=True, style="bold")
+    presets.add_column("steps")
+    for p in PRESETS.values():
+        presets.add_row(Text(p.name), Text(p.chain))
+    console.print(steps)
+    console.print(presets)
+    console.print(Text("arabic-norm STEP --help shows a step's full description."))
+
+
+def print_stats(pipeline: Pipeline, results) -> None:
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    totals: dict[str, int] = {}
+    for r in results:
+        for name, n in r.counts.items():
+            totals[name] = totals.get(name, 0) + n
+    table = Table(title="arabic-norm --stats", box=box.SIMPLE, title_justify="left")
+    table.add_column("step", no_wrap=True)
+    table.add_column("characters changed", justify="right")
+    seen = set()
+    for spec in pipeline.specs:
+        if spec.name not in seen:
+            seen.add(spec.name)
+            table.add_row(Text(spec.name), f"{totals.get(spec.name, 0):,}")
+    done = [r for r in results if r.status in ("changed", "unchanged")]
+    changed = sum(r.changed for r in done)
+    console = Console(stderr=True, highlight=False)
+    console.print(table)
+    console.print(Text(f"files changed: {changed} of {len(done)}"))
+
+
+class _Progress:
+    """A rich progress bar on stderr (bytes, speed, time left); imported only when shown."""
+
+    def __init__(self, total: int | None, force: bool = False):
+        from rich.console import Console
+        from rich.progress import (
+            BarColumn,
+            DownloadColumn,
+            Progress,
+            TextColumn,
+            TimeRemainingColumn,
+            TransferSpeedColumn,
+        )
+
+        self.bar = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            DownloadColumn(),
+            TransferSpeedColumn(),
+            TimeRemainingColumn(),
+            console=Console(stderr=True, force_terminal=force or None),
+            redirect_stdout=False,
+            transient=True,
+        )
+        self.task = self.bar.add_task("normalizing", total=total)
+
+    def __enter__(self):
+        self.bar.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.bar.stop()
+
+    def file(self, name: str, n: int, of: int) -> None:
+        self.bar.update(self.task, description=f"[{n}/{of}] {os.path.basename(name)}")
+
+    def advance(self, size: int) -> None:
+        self.bar.advance(self.task, size)
+
+
+def progress_bar(progress: bool | None, quiet: bool, sources) -> _Progress | None:
+    """The progress bar for these sources, or None when none is shown."""
+    if progress is False or (progress is None and (quiet or not sys.stderr.isatty())):
+        return None
+    paths = [s.path for s in sources if isinstance(s, Source) and s.path]
+    total = 0
+    for path in paths:
+        with contextlib.suppress(OSError):
+            total += os.path.getsize(path)
+    if progress is None and total < PROGRESS_MIN_BYTES:
+        return None
+    has_stdin = any(isinstance(s, Source) and s.path is None for s in sources)
+    return _Progress(None if has_stdin else total, force=progress is True)

@@ -50,3 +50,19 @@ def test_the_flags_choose_one_write_back(flags, expected):
 def test_two_write_backs_at_once_are_refused_naming_both():
     with pytest.raises(UsageError, match=r"^-i/--in-place and --output-dir cannot be used together$"):
         choose(in_place=True, check=False, diff=False, output=None, output_dir="clean")
+
+
+def test_jobs_with_fields_on_one_file_is_refused_not_ignored(tmp_path, capsys):
+    records = tmp_path / "r.jsonl"
+    records.write_text('{"t": "أحمد"}\n', encoding="utf-8")
+    assert main(["-j", "2", "--field", "t", str(records)]) == 2
+    assert "-j with --field/--column" in capsys.readouterr().err
+
+
+def test_jobs_with_fields_over_several_files_runs_one_file_per_worker(tmp_path, capsys):
+    for name in ("a.jsonl", "b.jsonl"):
+        (tmp_path / name).write_text('{"t": "أحمد", "n": "أ"}\n', encoding="utf-8")
+    assert main(["-j", "2", "-i", "--field", "t", str(tmp_path / "a.jsonl"), str(tmp_path / "b.jsonl")]) == 0
+    for name in ("a.jsonl", "b.jsonl"):
+        assert (tmp_path / name).read_text(encoding="utf-8") == '{"t": "احمد", "n": "أ"}\n'
+    capsys.readouterr()

@@ -32,7 +32,8 @@ from ..pipeline import Pipeline, closest, parse_chain
 from ..presets import PRESETS
 from ..steps import STEPS, Step
 from .config import load_config
-from .process import DEFAULT_EXCLUDE, DEFAULT_INCLUDE, Settings, Source, discover, process_all, same_file
+from .discover import DEFAULT_EXCLUDE, DEFAULT_INCLUDE, Source, discover
+from .process import Settings, process_all, same_file
 from .report import (
     EXIT_CODES,
     EXIT_OK,

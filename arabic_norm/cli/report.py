@@ -16,7 +16,8 @@ import click
 from ..pipeline import Pipeline
 from ..presets import PRESETS
 from ..steps import STEPS
-from .process import FileResult, Source
+from .discover import Source
+from .process import FileResult
 from .writeback import WriteBack
 
 EXIT_OK, EXIT_CHANGED, EXIT_USAGE, EXIT_INPUT = 0, 1, 2, 3

@@ -1,14 +1,29 @@
-"""Where the normalized text goes: the `WriteBack` mode, chosen from the five output flags.
+"""Where the normalized text goes: the `WriteBack` mode, chosen from the five output flags, and
+one sink per mode (`SINKS`), each taking the (input, output) block pairs of one input.
 
 One table (`FLAGS`) says which flag selects which mode; at most one may be given (`--check` with
 `--diff` is `--diff`: the diff is written and the exit code tells whether anything would change).
+
+- stdout: normalized bytes to a stream as each block is ready (pipes stream line by line);
+- output: to a target file (-o, --output-dir), written beside it first and renamed into place;
+- in-place: a temporary file beside the original, fsync, rename; permission bits kept; created
+  only once a block actually changes, so a file that would not change is never rewritten;
+- check: nothing is written, the sink says whether the file would change;
+- diff: a unified diff of what would change, to a stream; nothing else is written.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
+import stat
+from collections.abc import Callable
 from enum import StrEnum
+from typing import BinaryIO
 
 from ..errors import UsageError
+from ..stream.blocks import BLOCK_SIZE
+from ..stream.compression import open_compressed
 
 
 class WriteBack(StrEnum):
@@ -56,3 +71,221 @@ def choose(
     if output == "-":
         mode = WriteBack.STDOUT
     return mode, flag
+
+
+# --- one sink per mode: (pairs, source, target, out, settings) -> whether the text changed -------
+def to_stream(pairs, source, target, out: BinaryIO, settings) -> bool:
+    changed = False
+    for before, after in pairs:
+        changed = changed or after != before
+        out.write(after)
+        out.flush()
+    return changed
+
+
+def check_only(pairs, source, target, out, settings) -> bool:
+    changed = False
+    for before, after in pairs:
+        changed = changed or after != before
+    return changed
+
+
+def diff_to_stream(pairs, source, target, out: BinaryIO, settings) -> bool:
+    return write_diff(pairs, source.name, out, settings.errors, chunk=settings.block_size)
+
+
+def to_file(pairs, source, target: str, out, settings) -> bool:
+    return write_file(lambda f: _write_pairs(pairs, f), source, target)
+
+
+def in_place(pairs, source, target, out, settings) -> bool:
+    return _write_in_place(pairs, source.path)
+
+
+SINKS = {
+    WriteBack.STDOUT: to_stream,
+    WriteBack.CHECK: check_only,
+    WriteBack.DIFF: diff_to_stream,
+    WriteBack.OUTPUT: to_file,
+    WriteBack.IN_PLACE: in_place,
+}
+
+
+# --- writing files atomically -------------------------------------------------------------------
+def _temp_beside(target: str) -> str:
+    """Reserve a temporary name in the target's directory that ends like the target."""
+    import tempfile
+
+    directory, name = os.path.split(target)
+    fd, tmp = tempfile.mkstemp(prefix=".arabic-norm-", suffix="-" + name, dir=directory or ".")
+    os.close(fd)
+    return tmp
+
+
+def _commit(tmp: str, target: str, mode: int | None) -> None:
+    """Make the closed temporary file durable and move it over `target` atomically."""
+    if mode is not None:
+        os.chmod(tmp, mode)
+    fd = os.open(tmp, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    os.replace(tmp, target)
+    try:  # make the rename itself durable
+        dfd = os.open(os.path.dirname(target) or ".", os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(dfd)
+    except OSError:
+        pass
+    finally:
+        os.close(dfd)
+
+
+def _discard(tmp: str | None) -> None:
+    if tmp is not None:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+
+
+def _default_mode() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+def _write_pairs(pairs, f: BinaryIO) -> bool:
+    changed = False
+    for before, after in pairs:
+        changed = changed or after != before
+        f.write(after)
+    return changed
+
+
+def write_file(write_into: Callable[[BinaryIO], bool], source, target: str) -> bool:
+    """Write `target` atomically: `write_into(f)` fills a temporary file beside it (and says
+    whether the text changed), which is then made durable and renamed over `target`."""
+    target = os.path.realpath(target)
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    tmp = _temp_beside(target)
+    try:
+        with open_compressed(tmp, "wb") as f:
+            changed = write_into(f)
+        mode = stat.S_IMODE(os.stat(source.path).st_mode) if source.path else _default_mode()
+        _commit(tmp, target, mode)
+    except BaseException:
+        _discard(tmp)
+        raise
+    return changed
+
+
+def _write_in_place(pairs, path: str) -> bool:
+    real = os.path.realpath(path)
+    tmp = None
+    unchanged_bytes = 0
+    try:
+        f = None
+        for before, after in pairs:
+            if f is None:
+                if after == before:
+                    unchanged_bytes += len(before)
+                    continue
+                tmp = _temp_beside(real)
+                f = open_compressed(tmp, "wb")
+                _copy_prefix(path, unchanged_bytes, f)
+            f.write(after)
+        if f is None:
+            return False  # nothing would change: the file is not touched at all
+        f.close()
+        _commit(tmp, real, stat.S_IMODE(os.stat(real).st_mode))
+        return True
+    except BaseException:
+        if f is not None:
+            f.close()
+        _discard(tmp)
+        raise
+
+
+def _copy_prefix(path: str, size: int, f: BinaryIO) -> None:
+    """Copy the first `size` bytes of `path` (blocks that did not change) into `f`."""
+    with open_compressed(path, "rb") as src:
+        while size > 0:
+            chunk = src.read(min(size, BLOCK_SIZE))
+            if not chunk:
+                raise OSError(f"{path} changed while being read")
+            f.write(chunk)
+            size -= len(chunk)
+
+
+# --- diffs --------------------------------------------------------------------------------------
+def _split_lines(text: str) -> list[str]:
+    """Lines ending at LF (as diff and patch see them: CR stays part of the line)."""
+    parts = text.split("\n")
+    lines = [p + "\n" for p in parts[:-1]]
+    if parts[-1]:
+        lines.append(parts[-1])
+    return lines
+
+
+def _range(start: int, length: int) -> str:
+    if length == 1:
+        return str(start + 1)
+    return f"{start + 1 if length else start},{length}"
+
+
+def _regrouped(pairs, size: int):
+    """Join consecutive (before, after) blocks into chunks of at least `size` input bytes."""
+    before, after, n = [], [], 0
+    for b, a in pairs:
+        before.append(b)
+        after.append(a)
+        n += len(b)
+        if n >= size:
+            yield b"".join(before), b"".join(after)
+            before, after, n = [], [], 0
+    if before:
+        yield b"".join(before), b"".join(after)
+
+
+def write_diff(
+    pairs, name: str, out: BinaryIO, errors: str = "strict", context: int = 3, chunk: int = BLOCK_SIZE
+) -> bool:
+    """Write a unified diff (`--- a/NAME`, `+++ b/NAME`, git style) of what changes.
+
+    Blocks are regrouped into chunks of about `chunk` bytes and each chunk is diffed on its own,
+    with its line numbers offset by the lines before it: memory stays flat, and only a hunk that
+    meets a chunk edge (in inputs over `chunk` bytes) shows less context. Lines end at LF, as
+    diff and patch see them. Returns whether anything changed.
+    """
+    from difflib import SequenceMatcher
+
+    old_base = new_base = 0
+    header = False
+    for before, after in _regrouped(pairs, chunk):
+        if after != before:
+            a = _split_lines(before.decode("utf-8", errors))
+            b = _split_lines(after.decode("utf-8", errors))
+            for group in SequenceMatcher(None, a, b, autojunk=False).get_grouped_opcodes(context):
+                if not header:
+                    out.write(f"--- a/{name}\n+++ b/{name}\n".encode("utf-8", "surrogateescape"))
+                    header = True
+                first, last = group[0], group[-1]
+                i1, i2, j1, j2 = first[1], last[2], first[3], last[4]
+                lines = [f"@@ -{_range(old_base + i1, i2 - i1)} +{_range(new_base + j1, j2 - j1)} @@\n"]
+                for tag, ai1, ai2, bj1, bj2 in group:
+                    if tag == "equal":
+                        lines += [" " + line for line in a[ai1:ai2]]
+                        continue
+                    lines += ["-" + line for line in a[ai1:ai2]]
+                    lines += ["+" + line for line in b[bj1:bj2]]
+                text = "".join(
+                    line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines
+                )
+                out.write(text.encode("utf-8", "surrogateescape"))
+        old_base += before.count(b"\n")
+        new_base += after.count(b"\n")
+    if header:
+        out.flush()
+    return header

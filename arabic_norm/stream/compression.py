@@ -34,6 +34,11 @@ def compression_of(path: str | os.PathLike | None) -> str | None:
     return SUFFIXES.get(Path(path).suffix.lower())
 
 
+def is_compressed(path: str | os.PathLike) -> bool:
+    """Whether the file name says the content is compressed (one of `SUFFIXES`)."""
+    return compression_of(path) is not None
+
+
 def strip_compression_suffix(path: str | os.PathLike) -> Path:
     """`data.jsonl.gz` -> `data.jsonl` (to find the format of the content); other names unchanged."""
     p = Path(path)

@@ -1,4 +1,4 @@
-"""Parse a chain of steps, compile it into as few passes as possible, run it on str or bytes.
+"""A chain of steps (parsed by chain.py), compiled into as few passes as possible, run on str or bytes.
 
     >>> p = Pipeline.parse("diacritics --keep shadda tatweel alef ya quotes")
     >>> p("السَّلَامُ")
@@ -11,122 +11,16 @@ Compilation: every step builds its operations; adjacent code point maps are comp
 
 from __future__ import annotations
 
-import difflib
 import shlex
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from functools import cached_property
 
+from .chain import StepSpec, closest, parse_chain
 from .engine.maps import CompiledMap
 from .errors import ChainError
 from .presets import PRESETS
-from .steps import STEPS, CharMap, Option, Step
+from .steps import CharMap
 from .stream.blocks import BLOCK_SIZE, BOM, Block, decode_error, positioned_blocks, safe_cut
-
-
-def closest(word: str, candidates: Iterable[str]) -> str:
-    """' (did you mean X?)' for the closest candidate, or ''."""
-    match = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.5)
-    return f" (did you mean {match[0]!r}?)" if match else ""
-
-
-@dataclass(frozen=True)
-class StepSpec:
-    """One step of a chain with its option values (defaults filled in)."""
-
-    name: str
-    options: tuple[tuple[str, object], ...] = ()
-
-    @property
-    def step(self) -> Step:
-        return STEPS[self.name]
-
-    def operations(self):
-        return self.step.build(**dict(self.options))
-
-    def __str__(self) -> str:
-        words = [self.name]
-        defaults = self.step.defaults()
-        for option in self.step.options:
-            value = dict(self.options)[option.name]
-            if value == defaults[option.name]:
-                continue
-            if option.kind == "flag":
-                words.append(option.flag)
-            elif option.kind == "multi":
-                words += [option.flag, ",".join(value)]
-            else:
-                words += [option.flag, str(value)]
-        return " ".join(words)
-
-
-def convert(step: Step, option: Option, raw: str, previous: object) -> object:
-    """Check and convert one option value given on the command line."""
-    where = f"{step.name} {option.flag}"
-    if option.kind == "int":
-        try:
-            value = int(raw)
-        except ValueError:
-            raise ChainError(f"{where}: expected a whole number, got {raw!r}") from None
-        if value < 1:
-            raise ChainError(f"{where}: must be at least 1, got {value}")
-        return value
-    values = [v for v in raw.split(",") if v] if option.kind == "multi" else [raw]
-    for v in values:
-        if v not in option.choices:
-            raise ChainError(
-                f"{where}: invalid value {v!r}{closest(v, option.choices)}; choose from {', '.join(option.choices)}"
-            )
-    if option.kind == "multi":
-        return tuple(sorted(set(previous or ()) | set(values), key=option.choices.index))
-    return values[0]
-
-
-def make_spec(step: Step, values: dict[str, object]) -> StepSpec:
-    unknown = set(values) - {o.name for o in step.options}
-    if unknown:
-        raise ChainError(f"{step.name}: unknown option(s) {', '.join(sorted(unknown))}")
-    merged = {**step.defaults(), **values}
-    return StepSpec(step.name, tuple((o.name, merged[o.name]) for o in step.options))
-
-
-def parse_chain(tokens: Sequence[str]) -> list[StepSpec]:
-    """Parse `step [--option [value]]... step ...` into specs, failing with the closest names."""
-    specs: list[StepSpec] = []
-    step: Step | None = None
-    values: dict[str, object] = {}
-    i = 0
-    while i < len(tokens):
-        token = tokens[i]
-        i += 1
-        if not token.startswith("-"):
-            if token not in STEPS:
-                raise ChainError(f"unknown step {token!r}{closest(token, STEPS)}")
-            if step:
-                specs.append(make_spec(step, values))
-            step, values = STEPS[token], {}
-            continue
-        if step is None:
-            raise ChainError(f"option {token!r} given before any step")
-        flag, _, inline = token.partition("=")
-        options = {o.flag: o for o in step.options}
-        option = options.get(flag)
-        if option is None:
-            raise ChainError(f"{step.name}: unknown option {flag!r}{closest(flag, options)}")
-        if option.kind == "flag":
-            if inline:
-                raise ChainError(f"{step.name} {flag} takes no value")
-            values[option.name] = True
-            continue
-        if not inline:
-            if i >= len(tokens):
-                raise ChainError(f"{step.name} {flag} needs a value")
-            inline = tokens[i]
-            i += 1
-        values[option.name] = convert(step, option, inline, values.get(option.name))
-    if step:
-        specs.append(make_spec(step, values))
-    return specs
 
 
 def compose(first: dict[int, str], then: dict[int, str]) -> dict[int, str]:

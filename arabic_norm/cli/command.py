@@ -4,7 +4,7 @@
 
 Click parses the global options; it stops at the first word that is not an option, and the rest
 (steps, their options, paths) is split here: steps are the names in `STEPS`, a step's options are
-read with the same `parse_chain` the library uses, and the first word that is neither begins the
+read with the same scanner the library uses (`chain.scan`), and the first word that is neither begins the
 paths. A step's `--help` is generated from its `Step` data.
 
 Start-up matters (`echo x | arabic-norm` in a shell loop): this module imports only click and the
@@ -27,8 +27,9 @@ import click
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 from .. import __version__
+from ..chain import StepSpec, closest, scan
 from ..errors import ChainError, ConfigError, UsageError
-from ..pipeline import Pipeline, closest, parse_chain
+from ..pipeline import Pipeline
 from ..presets import PRESETS
 from ..steps import STEPS, Step
 from .config import load_config
@@ -88,28 +89,7 @@ class ArabicNormCommand(click.Command):
 # --- step help, generated from the step data ----------------------------------------------------
 def step_command(step: Step) -> click.Command:
     """A click command describing `step` and its options (used for `arabic-norm STEP --help`)."""
-    params = []
-    for o in step.options:
-        if o.kind == "flag":
-            params.append(click.Option([o.flag], is_flag=True, help=o.help))
-        elif o.kind == "int":
-            params.append(
-                click.Option([o.flag], type=click.IntRange(min=1), default=o.default, show_default=True, help=o.help)
-            )
-        elif o.kind == "multi":
-            params.append(
-                click.Option(
-                    [o.flag],
-                    type=click.Choice(o.choices),
-                    multiple=True,
-                    metavar=f"[{'|'.join(o.choices)}],...",
-                    help=o.help,
-                )
-            )
-        else:
-            params.append(
-                click.Option([o.flag], type=click.Choice(o.choices), default=o.default, show_default=True, help=o.help)
-            )
+    params = [o.click_option(click) for o in step.options]
     text = step.help
     if step.extra:
         text += f"\n\nNeeds the optional dependencies of the '{step.extra}' extra."
@@ -129,49 +109,36 @@ def show_step_help(step: Step) -> None:
 
 
 # --- splitting steps from paths -----------------------------------------------------------------
-def split_args(tokens: list[str], global_flags: set[str] = frozenset()) -> tuple[list[str], list[str], bool]:
-    """Split what follows the global options into (chain tokens, paths, paths forced by `--`).
+def split_args(tokens: list[str], global_flags: set[str] = frozenset()) -> tuple[list[StepSpec], list[str], bool]:
+    """Split what follows the global options into (the chain's steps, paths, paths forced by `--`).
 
-    A step name begins a step; words starting with `-` after it are its options (with their values);
-    the first other word begins the paths. A step name that is also an existing path is refused
-    as ambiguous unless `--` separates steps from paths.
+    `chain.scan` reads the steps and their options (the library's own scanner); the first other
+    word begins the paths. A step name that is also an existing path is refused as ambiguous
+    unless `--` separates steps from paths; `STEP --help` shows the step's help.
     """
     has_separator = "--" in tokens
-    chain: list[str] = []
-    step: Step | None = None
-    i = 0
-    while i < len(tokens):
-        token = tokens[i]
-        if token == "--":
-            return chain, tokens[i + 1 :], True
-        if step is not None and token.startswith("-") and token != "-":
-            if token in ("-h", "--help"):
-                show_step_help(step)
-                raise click.exceptions.Exit(EXIT_OK)
-            flag = token.partition("=")[0]
-            option = next((o for o in step.options if o.flag == flag), None)
-            if option is None and flag in global_flags:
-                raise click.UsageError(
-                    f"{flag} is a global option: put it before the steps (arabic-norm {flag} ... {step.name} ...)"
-                )
-            chain.append(token)
-            i += 1
-            if option is not None and option.kind != "flag" and "=" not in token and i < len(tokens):
-                chain.append(tokens[i])
-                i += 1
-            continue
-        if token in STEPS:
-            if not has_separator and os.path.exists(token):
-                raise click.UsageError(
-                    f"{token!r} is both a step name and a path here. For the path write './{token}'; "
-                    f"or separate steps from paths with '--' (arabic-norm {token} -- {token})."
-                )
-            step = STEPS[token]
-            chain.append(token)
-            i += 1
-            continue
-        break
-    return chain, tokens[i:], False
+
+    def on_step(name: str) -> None:
+        if not has_separator and os.path.exists(name):
+            raise click.UsageError(
+                f"{name!r} is both a step name and a path here. For the path write './{name}'; "
+                f"or separate steps from paths with '--' (arabic-norm {name} -- {name})."
+            )
+
+    def on_unknown_option(step: Step, token: str) -> None:
+        if token in ("-h", "--help"):
+            show_step_help(step)
+            raise click.exceptions.Exit(EXIT_OK)
+        flag = token.partition("=")[0]
+        if flag in global_flags:
+            raise click.UsageError(
+                f"{flag} is a global option: put it before the steps (arabic-norm {flag} ... {step.name} ...)"
+            )
+
+    specs, rest = scan(tokens, on_step, on_unknown_option)
+    if rest[:1] == ["--"]:
+        return specs, rest[1:], True
+    return specs, rest, False
 
 
 def check_paths(paths: list[str], forced: bool) -> None:
@@ -187,7 +154,7 @@ def check_paths(paths: list[str], forced: bool) -> None:
             raise click.UsageError(f"unknown step {path!r}{closest(path, STEPS)}; see --list-steps")
 
 
-def resolve_pipeline(chain: list[str], preset: str | None, config) -> Pipeline:
+def resolve_pipeline(chain: list[StepSpec], preset: str | None, config) -> Pipeline:
     pipeline = choose_pipeline(chain, preset, config)
     try:
         _ = pipeline.passes  # build every step now, before any file is touched
@@ -196,12 +163,12 @@ def resolve_pipeline(chain: list[str], preset: str | None, config) -> Pipeline:
     return pipeline
 
 
-def choose_pipeline(chain: list[str], preset: str | None, config) -> Pipeline:
+def choose_pipeline(chain: list[StepSpec], preset: str | None, config) -> Pipeline:
     try:
         if chain:
             if preset:
                 raise click.UsageError("give either --preset or steps, not both")
-            return Pipeline(parse_chain(chain))
+            return Pipeline(chain)
         if preset:
             return Pipeline.preset(preset)
     except ChainError as e:

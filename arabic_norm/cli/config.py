@@ -25,8 +25,9 @@ import shlex
 from pathlib import Path
 from typing import NamedTuple
 
+from ..chain import closest, parse_chain
 from ..errors import ChainError, ConfigError
-from ..pipeline import Pipeline, closest, parse_chain
+from ..pipeline import Pipeline
 from ..presets import PRESETS
 
 FILENAMES = (".arabic-norm.toml", "pyproject.toml")

@@ -140,14 +140,7 @@ def print_steps() -> None:
     steps.add_column("options", no_wrap=True)
     steps.add_column("what it does")
     for step in STEPS.values():
-        options = []
-        for o in step.options:
-            if o.kind == "flag":
-                options.append(o.flag)
-            elif o.kind == "int":
-                options.append(f"{o.flag} N")
-            else:
-                options.append(f"{o.flag} {'|'.join(o.choices)}")
+        options = [o.usage for o in step.options]
         steps.add_row(Text(step.name), Text("\n".join(options)), Text(step.summary))
     presets = Table(title="Presets", box=box.SIMPLE, title_justify="left")
     presets.add_column("preset", no_wrap=True, style="bold")

@@ -1,0 +1,131 @@
+"""The faults the tool survives, one test each: the fault, then the guarantee.
+
+Real processes, real archives cut short by the real compressors' output, real FIFOs, real
+signals. Read top to bottom, this is the list of what can go wrong around a run and what the user
+gets instead of a lost file or a hang.
+"""
+
+from __future__ import annotations
+
+import bz2
+import gzip
+import lzma
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import zstandard
+
+from arabic_norm.compression import CorruptCompressedInput, open_compressed
+
+CLI = str(Path(sys.executable).parent / "arabic-norm")
+CHAIN = ["diacritics", "tatweel", "alef", "ya"]
+LINE = "السَّلَامُ عَلَيْكُمْ يا أحمـــد، إِلَى مُوسَى 😀\n"
+LINE_OUT = "السلام عليكم يا احمد، الي موسي 😀\n"
+# Varied text (so that every compressor writes many blocks), and what the chain makes of it.
+TEXT = "".join(f"{n} {LINE}" for n in range(20_000)).encode()
+TEXT_OUT = "".join(f"{n} {LINE_OUT}" for n in range(20_000)).encode()
+
+# suffix: (command-line compressor, the same format from Python when the tool is not installed)
+COMPRESSORS = {
+    ".gz": ("gzip", gzip.compress),
+    ".bz2": ("bzip2", bz2.compress),
+    ".xz": ("xz", lzma.compress),
+    ".zst": ("zstd", lambda data: zstandard.ZstdCompressor().compress(data)),
+}
+FORMAT = {".gz": "gzip", ".bz2": "bzip2", ".xz": "xz", ".zst": "zstd"}
+
+
+def compress(data: bytes, suffix: str) -> bytes:
+    """`data` compressed by the real tool (`gzip -c` ...), or by Python's module without it."""
+    tool, fallback = COMPRESSORS[suffix]
+    if shutil.which(tool):
+        return subprocess.run([tool, "-c", "-q"], input=data, capture_output=True, check=True).stdout
+    return fallback(data)
+
+
+def run(*args: str, **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run([CLI, *args], capture_output=True, timeout=120, **kwargs)
+
+
+def zstd_accepts(data: bytes) -> bytes | None:
+    """What zstandard's own streaming reader makes of `data`, or None if it sees the damage."""
+    import io
+
+    try:
+        return zstandard.ZstdDecompressor().stream_reader(io.BytesIO(data), read_across_frames=True).read()
+    except zstandard.ZstdError:
+        return None
+
+
+# --- compressed input: complete, or an input error ---------------------------------------------
+@pytest.mark.parametrize("suffix", list(COMPRESSORS))
+def test_archive_cut_short_is_an_error_naming_the_file(tmp_path, suffix):
+    """Fault: a compressed file cut short (a download that stopped), at many places.
+    Guarantee: reading it raises CorruptCompressedInput (an OSError) naming the file and saying
+    "truncated or corrupt <format>"; never a partial text taken as the whole."""
+    whole = compress(TEXT, suffix)
+    path = tmp_path / f"cut.txt{suffix}"
+    for cut in (10, len(whole) // 3, len(whole) // 2, len(whole) - 5, len(whole) - 1):
+        path.write_bytes(whole[:cut])
+        with pytest.raises(CorruptCompressedInput) as caught, open_compressed(path) as f:
+            while f.read(1 << 16):
+                pass
+        assert caught.value.filename == str(path)
+        assert f"truncated or corrupt {FORMAT[suffix]} data" in str(caught.value)
+        assert isinstance(caught.value, OSError)
+
+
+def utf8(data: bytes | None) -> bool:
+    try:
+        return data is not None and bool(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        return False
+
+
+def test_zstd_cut_on_a_character_boundary_is_refused(tmp_path):
+    """Fault: a .zst cut where the text decoded so far is valid UTF-8, which zstandard's own reader
+    takes as the whole stream. Guarantee: exit 3 naming the file, and -i leaves it as it was (it
+    used to be rewritten as a valid archive of the first part, exit 0)."""
+    whole = compress(TEXT, ".zst")
+    cut = next(n for n in range(len(whole) - 1, 0, -1) if utf8(got := zstd_accepts(whole[:n])) and got != TEXT)
+    path = tmp_path / "x.txt.zst"
+    path.write_bytes(whole[:cut])
+    done = run("-i", *CHAIN, str(path))
+    assert done.returncode == 3, done.stderr
+    assert f"{path}: truncated or corrupt zstd data" in done.stderr.decode()
+    assert path.read_bytes() == whole[:cut]
+
+
+DECOMPRESS = {
+    ".gz": gzip.decompress,
+    ".bz2": bz2.decompress,
+    ".xz": lzma.decompress,
+    ".zst": lambda data: zstd_accepts(data),
+}
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+@pytest.mark.parametrize("suffix", list(COMPRESSORS))
+def test_archive_cut_short_among_several_files(tmp_path, suffix, jobs):
+    """Fault: one truncated archive among several files given to -i (also cut where a character
+    is split in two). Guarantee: exit 3, an error naming it as truncated (never blamed on UTF-8, no
+    `Aborted!`, no traceback), the archive untouched, and every other file still normalized."""
+    whole = compress(TEXT, suffix)
+    for cut in (len(whole) // 2 + 1, len(whole) - 1):
+        before = tmp_path / f"a-{cut}.txt"
+        after = tmp_path / f"c-{cut}.txt{suffix}"
+        broken = tmp_path / f"b-{cut}.txt{suffix}"
+        before.write_text(LINE * 3, encoding="utf-8")
+        after.write_bytes(whole)
+        broken.write_bytes(whole[:cut])
+        done = run("-j", jobs, "-i", *CHAIN, str(before), str(broken), str(after))
+        err = done.stderr.decode()
+        assert done.returncode == 3, err
+        assert f"{broken}: truncated or corrupt {FORMAT[suffix]} data" in err
+        assert "UTF-8" not in err and "Aborted" not in err and "Traceback" not in err
+        assert broken.read_bytes() == whole[:cut]
+        assert before.read_text(encoding="utf-8") == LINE_OUT * 3
+        assert DECOMPRESS[suffix](after.read_bytes()) == TEXT_OUT

@@ -129,3 +129,57 @@ def test_archive_cut_short_among_several_files(tmp_path, suffix, jobs):
         assert broken.read_bytes() == whole[:cut]
         assert before.read_text(encoding="utf-8") == LINE_OUT * 3
         assert DECOMPRESS[suffix](after.read_bytes()) == TEXT_OUT
+
+
+# --- JSON Lines and CSV: odd but real records --------------------------------------------------
+DEEP = 100_000
+
+
+def test_jsonl_line_nested_100000_levels(tmp_path):
+    """Fault: a JSON Lines line nested 100,000 levels deep (valid, or cut short). Guarantee: no
+    RecursionError: the valid line is scanned and its field normalized, the other one is a
+    malformed line (input error naming line 3, or copied unchanged with --on-error skip)."""
+    path = tmp_path / "deep.jsonl"
+    valid = '{"a": ' + "[" * DEEP + "]" * DEEP + ', "text": "كَتَبَ"}\n'
+    nested_text = "[" * DEEP + '"كَتَبَ"' + "]" * DEEP + "\n"
+    broken = '{"text": ' + "[" * DEEP + "\n"
+    path.write_text(valid + nested_text + broken, encoding="utf-8")
+    done = run("--field", "text", "diacritics", str(path))
+    assert done.returncode == 3
+    assert b"line 3" in done.stderr and b"Traceback" not in done.stderr
+    skipped = run("--on-error", "skip", "--field", "text", "diacritics", str(path))
+    assert skipped.returncode == 0, skipped.stderr
+    want = valid.replace("كَتَبَ", "كتب") + nested_text + broken  # `text` is a key of the first only
+    assert skipped.stdout.decode() == want
+    assert b"line 3" in skipped.stderr
+
+
+def test_jsonl_lone_surrogate_escape(tmp_path):
+    """Fault: a JSONL value holding a lone surrogate escape (`"\\ud83d"`, an emoji cut in half in a
+    tweet dump). Guarantee: with --on-error fail an input error naming the line (exit 3, no
+    traceback); with skip the line is copied unchanged and the others are normalized."""
+    path = tmp_path / "tweets.jsonl"
+    lines = ['{"text": "كَتَبَ"}\n', '{"text": "كَتَبَ \\ud83d"}\n', '{"text": "كَتَبَ \\ud83d\\ude00"}\n']
+    path.write_text("".join(lines), encoding="utf-8")
+    done = run("--field", "text", "diacritics", str(path))
+    assert done.returncode == 3
+    assert b"line 2" in done.stderr and b"lone surrogate" in done.stderr and b"Traceback" not in done.stderr
+    skipped = run("--on-error", "skip", "--field", "text", "diacritics", str(path))
+    assert skipped.returncode == 0, skipped.stderr
+    assert skipped.stdout.decode() == '{"text": "كتب"}\n' + lines[1] + '{"text": "كتب 😀"}\n'
+    assert b"line 2" in skipped.stderr
+
+
+def test_jsonl_and_csv_with_a_leading_bom(tmp_path):
+    """Fault: JSON Lines and CSV exported on Windows, with a leading UTF-8 BOM. Guarantee: the first
+    record is read like the others, and the BOM is kept as it was."""
+    jsonl = tmp_path / "export.jsonl"
+    jsonl.write_bytes(b"\xef\xbb\xbf" + '{"text": "كَتَبَ"}\n{"text": "قَرَأَ"}\n'.encode())
+    done = run("--field", "text", "diacritics", str(jsonl))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == b"\xef\xbb\xbf" + '{"text": "كتب"}\n{"text": "قرأ"}\n'.encode()
+    table = tmp_path / "export.csv"
+    table.write_bytes(b"\xef\xbb\xbf" + "text,n\r\nكَتَبَ,1\r\n".encode())
+    done = run("--column", "text", "diacritics", str(table))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == b"\xef\xbb\xbf" + "text,n\r\nكتب,1\r\n".encode()

@@ -329,7 +329,7 @@ def _workers_write(seekable: bool, target, settings, out) -> bool:
 
 def _file_pairs(pipeline, path: str, errors: str, block_size: int):
     with open(path, "rb") as f, lines_counted_in(f.fileno()):
-        yield from pipeline.block_pairs(file_blocks(f.fileno(), block_size), errors)
+        yield from pipeline.block_pairs(file_blocks(f.fileno(), block_size, pipeline.cut_pair), errors)
 
 
 def _seekable(source) -> bool:

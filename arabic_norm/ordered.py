@@ -79,7 +79,7 @@ def write_file_ordered(
             write_all(out_fd, BOM)
             if progress:
                 progress(start)
-        ranges = list(file_ranges(fd, os.fstat(fd).st_size, block_size, start))
+        ranges = list(file_ranges(fd, os.fstat(fd).st_size, block_size, start, pipeline.cut_pair))
         with lines_counted_in(fd):
             if jobs == 1 or len(ranges) < 2 or not can_fork():
                 return _write_in_turn(pipeline, fd, ranges, out_fd, errors, progress)

@@ -216,7 +216,7 @@ def file_pairs(
 
         with _executor(jobs, pipeline) as pool:
             try:
-                for a, b in file_ranges(fd, st.st_size, block_size, start):
+                for a, b in file_ranges(fd, st.st_size, block_size, start, pipeline.cut_pair):
                     in_flight.append((pool.submit(_run_range, path, a, b, errors), a, b))
                     while len(in_flight) >= 2 * jobs:
                         yield oldest()
@@ -245,7 +245,7 @@ def parallel_pairs(
     in_flight: deque[tuple[Future, int, bytes]] = deque()
     with _executor(jobs, pipeline) as pool:
         try:
-            for block in positioned_blocks(read, block_size):
+            for block in positioned_blocks(read, block_size, pipeline.cut_pair):
                 if block.verbatim:  # the leading BOM: first, so nothing is in flight yet
                     yield block.data, block.data
                     continue

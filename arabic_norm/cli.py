@@ -380,6 +380,11 @@ def _globs_help(globs) -> str:
     f"{_globs_help(DEFAULT_EXCLUDE)}).",
 )
 @click.option(
+    "--no-gitignore",
+    is_flag=True,
+    help="In directories, also take the files that .gitignore files ignore (respected by default).",
+)
+@click.option(
     "--errors",
     type=click.Choice(["strict", "surrogateescape"]),
     help="Bytes that are not UTF-8: an error naming file, line and byte offset (strict, the default), "
@@ -481,6 +486,7 @@ def run(
     fields=(),
     columns=(),
     on_error="fail",
+    no_gitignore=False,
 ) -> int:
     if quiet and verbose:
         raise click.UsageError("-q and -v cannot be used together")
@@ -543,7 +549,9 @@ def run(
 
     include = tuple(include) or config.include or DEFAULT_INCLUDE
     exclude = tuple(exclude) or config.exclude or DEFAULT_EXCLUDE
-    sources = list(discover(paths, include, exclude, skip=[output_dir] if output_dir else ()))
+    sources = list(
+        discover(paths, include, exclude, skip=[output_dir] if output_dir else (), gitignore=not no_gitignore)
+    )
     targets = _targets(sources, output, output_dir)
 
     say = Reporter(quiet, verbose)

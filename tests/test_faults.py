@@ -47,7 +47,8 @@ def compress(data: bytes, suffix: str) -> bytes:
 
 
 def run(*args: str, **kwargs) -> subprocess.CompletedProcess:
-    return subprocess.run([CLI, *args], capture_output=True, timeout=120, **kwargs)
+    kwargs.setdefault("timeout", 120)
+    return subprocess.run([CLI, *args], capture_output=True, **kwargs)
 
 
 def zstd_accepts(data: bytes) -> bytes | None:
@@ -183,3 +184,101 @@ def test_jsonl_and_csv_with_a_leading_bom(tmp_path):
     done = run("--column", "text", "diacritics", str(table))
     assert done.returncode == 0, done.stderr
     assert done.stdout == b"\xef\xbb\xbf" + "text,n\r\nكتب,1\r\n".encode()
+
+
+# --- directory walks ----------------------------------------------------------------------------
+def test_directory_tree_1100_levels_deep(tmp_path):
+    """Fault: a tree 1,100 directories deep. Guarantee: walked like any other (no RecursionError):
+    the file at the bottom is found and normalized."""
+    import os
+
+    deep = tmp_path / "tree"
+    os.makedirs(deep)
+    fd = os.open(deep, os.O_RDONLY)
+    try:  # relative to a directory descriptor: the full path outgrows PATH_MAX
+        path = ""
+        for _ in range(1100):
+            os.mkdir("d", dir_fd=fd)
+            new = os.open("d", os.O_RDONLY, dir_fd=fd)
+            os.close(fd)
+            fd = new
+            path += "d/"
+        leaf = os.open("leaf.txt", os.O_WRONLY | os.O_CREAT, 0o644, dir_fd=fd)
+        os.write(leaf, LINE.encode())
+        os.close(leaf)
+    finally:
+        os.close(fd)
+    from arabic_norm.files import Source, discover
+
+    try:
+        found = [s for s in discover([str(deep)]) if isinstance(s, Source)]
+        assert [s.relative for s in found] == [path + "leaf.txt"]
+        done = run("--check", *CHAIN, "tree", cwd=tmp_path)
+        assert done.returncode == 1, done.stderr  # the leaf would change
+        assert b"Traceback" not in done.stderr
+    finally:  # pytest's own clean-up of tmp_path recurses, and would fail on this tree
+        subprocess.run(["rm", "-rf", str(deep)], check=True)
+
+
+def test_fifo_socket_and_device_found_in_a_walk_are_skipped(tmp_path):
+    """Fault: a FIFO named *.txt (and a socket, and a link to a device) inside a directory given to
+    -i. Guarantee: none is opened (no hang: nothing writes to the FIFO), each is reported as
+    skipped, and the regular files are normalized."""
+    import os
+    import socket
+
+    os.mkfifo(tmp_path / "pipe.txt")
+    sock = socket.socket(socket.AF_UNIX)
+    sock.bind(str(tmp_path / "sock.txt"))
+    (tmp_path / "null.txt").symlink_to("/dev/null")
+    (tmp_path / "real.txt").write_text(LINE, encoding="utf-8")
+    try:
+        done = run("-i", *CHAIN, str(tmp_path), timeout=60)
+    finally:
+        sock.close()
+    err = done.stderr.decode()
+    assert done.returncode == 0, err
+    assert "pipe.txt: FIFO, not a regular file, skipped" in err
+    assert "sock.txt: socket, not a regular file, skipped" in err
+    assert "null.txt: device, not a regular file, skipped" in err
+    assert (tmp_path / "real.txt").read_text(encoding="utf-8") == LINE_OUT
+
+
+def test_gitignore_is_respected_in_recursive_runs(tmp_path):
+    """Fault: a repository whose .gitignore lists build outputs and vendored text. Guarantee: a
+    recursive run leaves ignored files alone (negation, directory-only, anchored and `**` patterns,
+    a nested .gitignore, one in the repository above the directory given), and --no-gitignore
+    takes them all."""
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    (repo / ".gitignore").write_text("corpus/generated/\n", encoding="utf-8")
+    corpus = repo / "corpus"
+    files = {
+        "keep.txt": False,
+        "build/out.txt": True,  # build/ (directory only)
+        "notes/build": False,  # a file named build: `build/` is for directories
+        "drafts/a.txt": True,  # *.txt under drafts/ ...
+        "drafts/important.txt": False,  # ... but !important.txt
+        "root.tmp.txt": True,  # /root.tmp.txt, anchored
+        "sub/root.tmp.txt": False,  # not at the .gitignore's directory
+        "x/y/vendor/z.txt": True,  # **/vendor
+        "deep/logs/a/b/c.txt": True,  # deep/logs/**
+        "generated/g.txt": True,  # from the repository's .gitignore above
+        "nested/local.txt": True,  # nested/.gitignore: local.txt
+        "nested/other.txt": False,
+    }
+    for name in files:
+        (corpus / name).parent.mkdir(parents=True, exist_ok=True)
+        (corpus / name).write_text(LINE, encoding="utf-8")
+    (corpus / ".gitignore").write_text(
+        "# build outputs\nbuild/\ndrafts/*.txt\n!drafts/important.txt\n/root.tmp.txt\n**/vendor\ndeep/logs/**\n",
+        encoding="utf-8",
+    )
+    (corpus / "nested" / ".gitignore").write_text("local.txt\n", encoding="utf-8")
+    include = ["--include", "*.txt", "--include", "build"]
+    assert run("-i", *include, *CHAIN, str(corpus)).returncode == 0
+    for name, ignored in files.items():
+        assert (corpus / name).read_text(encoding="utf-8") == (LINE if ignored else LINE_OUT), name
+    assert run("-i", "--no-gitignore", *include, *CHAIN, str(corpus)).returncode == 0
+    for name in files:
+        assert (corpus / name).read_text(encoding="utf-8") == LINE_OUT, name

@@ -28,7 +28,7 @@ import struct
 from collections.abc import Callable
 from typing import Any
 
-from .parallel import WorkerError, _portable, _raise_from_worker, resolve_jobs
+from .parallel import WorkerError, _portable, _raise_from_worker, die_with_parent, resolve_jobs
 from .stream import BOM, FILE_BLOCK_SIZE, file_ranges, lines_counted_in
 
 GO, STOP = b"g", b"s"
@@ -140,6 +140,7 @@ def _report_error(report: int, a: int, error: BaseException) -> None:
 def _run_workers(pipeline, path, fd, ranges, out_fd, errors, jobs, progress) -> bool:
     ring = [os.pipe() for _ in range(jobs)]  # worker w reads the token from ring[w]
     reports: dict[int, int] = {}  # report pipe -> pid
+    parent = os.getpid()
     try:
         for w in range(jobs):
             read_end, write_end = os.pipe()
@@ -147,6 +148,7 @@ def _run_workers(pipeline, path, fd, ranges, out_fd, errors, jobs, progress) -> 
             if pid == 0:  # the worker: never returns
                 code = 0
                 try:
+                    die_with_parent(parent)
                     os.close(read_end)
                     token_out = ring[(w + 1) % jobs][1]
                     _work(pipeline, fd, ranges[w::jobs], out_fd, errors, ring[w][0], token_out, write_end)

@@ -282,3 +282,116 @@ def test_gitignore_is_respected_in_recursive_runs(tmp_path):
     assert run("-i", "--no-gitignore", *include, *CHAIN, str(corpus)).returncode == 0
     for name in files:
         assert (corpus / name).read_text(encoding="utf-8") == LINE_OUT, name
+
+
+# --- worker processes ---------------------------------------------------------------------------
+def children(pid: int) -> set[int]:
+    """Live (not zombie) child processes of `pid`, from /proc."""
+    import os
+
+    found = set()
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                fields = f.read().rpartition(")")[2].split()
+        except OSError:
+            continue
+        if fields[0] != "Z" and int(fields[1]) == pid:
+            found.add(int(entry))
+    return found
+
+
+def alive(pids: set[int]) -> set[int]:
+
+    left = set()
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                if f.read().rpartition(")")[2].split()[0] != "Z":
+                    left.add(pid)
+        except OSError:
+            pass
+    return left
+
+
+def wait_for(condition, seconds: float = 30.0):
+    """Poll `condition()` until it is true or `seconds` pass; return its last value."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while not (value := condition()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return value
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc; PR_SET_PDEATHSIG is Linux's")
+@pytest.mark.parametrize("source", ["pipe", "file"])
+def test_workers_die_with_their_parent(tmp_path, source):
+    """Fault: kill -9 of arabic-norm -j 2 while its workers are busy (a pool reading blocks from a
+    pipe; or workers writing a big file's ranges to a stdout nobody reads). Guarantee: no worker is
+    left running."""
+    import os
+    import signal
+
+    big = tmp_path / "big.txt"
+    big.write_bytes(LINE.encode() * 200_000)  # 17 MB: many ranges, more than a pipe holds
+    args = [CLI, "-j", "2", *CHAIN] + ([str(big)] if source == "file" else [])
+    # From a pipe, the output goes to /dev/null and stdin stays open: the pool waits for more.
+    # From a file, the output goes to a pipe nobody reads: the workers wait to write.
+    stdout = subprocess.DEVNULL if source == "pipe" else subprocess.PIPE
+    process = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=stdout, stderr=subprocess.DEVNULL)
+    workers: set[int] = set()
+    try:
+        if source == "pipe":
+            process.stdin.write(LINE.encode() * 40_000)  # 3.4 MB: several blocks
+            process.stdin.flush()
+        workers = wait_for(lambda: children(process.pid) if len(children(process.pid)) >= 2 else set())
+        assert len(workers) >= 2
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait()
+        assert wait_for(lambda: not alive(workers)), f"workers still running: {alive(workers)}"
+    finally:
+        for pid in alive(workers | children(process.pid)):  # whatever is left, not to hang the run
+            os.kill(pid, signal.SIGKILL)
+        for stream in (process.stdout, process.stdin):
+            if stream is not None:
+                stream.close()
+
+
+COUNT_FORKS = """
+import os, sys
+forks = [0]
+os.register_at_fork(after_in_parent=lambda: forks.__setitem__(0, forks[0] + 1))
+from arabic_norm.cli import main
+try:
+    main.main(sys.argv[1:], standalone_mode=False)
+finally:
+    sys.stdout.flush()
+    print(forks[0], file=sys.stderr)
+"""
+
+
+@pytest.mark.parametrize("mode", ["stdout", "in-place", "stdin", "check"])
+def test_jobs_start_no_more_workers_than_pieces_of_work(tmp_path, mode):
+    """Fault: -j 200 on a 60-byte file (it forked 200 workers, 4.4 GB). Guarantee: at most one
+    process per piece of work: none for one small file or one small stdin, one per file for two."""
+    small = tmp_path / "small.txt"
+    small.write_text("السَّلَامُ عَلَيْكُمْ يا أحمد\n", encoding="utf-8")
+    other = tmp_path / "other.txt"
+    other.write_text("إِلَى مُوسَى\n", encoding="utf-8")
+    options, paths = {
+        "stdout": ([], [str(small)]),
+        "in-place": (["-i"], [str(small)]),
+        "stdin": ([], []),
+        "check": (["--check"], [str(small), str(other)]),
+    }[mode]
+    done = subprocess.run(
+        [sys.executable, "-c", COUNT_FORKS, "-j", "200", *options, *CHAIN, *paths],
+        input=small.read_bytes(),
+        capture_output=True,
+        timeout=120,
+    )
+    forks = int(done.stderr.decode().split()[-1])
+    assert forks <= (2 if mode == "check" else 1), done.stderr

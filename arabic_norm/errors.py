@@ -72,9 +72,24 @@ class StructuredError(InputError, ValueError):
     """A request that cannot apply to this input, e.g. a CSV column that is not in the header."""
 
 
-class CorruptCompressedInput(InputError):
-    """Compressed data that cannot be decompressed (lzma's and zstandard's own errors, translated
-    where they are read: corrupt .gz/.bz2 data already raises OSError)."""
+# The names of the compression formats in messages.
+FORMAT_NAMES = {"gzip": "gzip", "bz2": "bzip2", "xz": "xz", "zstd": "zstd"}
+
+
+class CorruptCompressedInput(InputError, OSError):
+    """A compressed input that is truncated or damaged. Also an OSError (an input error like an
+    unreadable file): `filename` is the file, `strerror` says "truncated or corrupt <format>"."""
+
+    def __init__(self, filename: str | None, kind: str, detail: str = ""):
+        reason = f"truncated or corrupt {FORMAT_NAMES.get(kind, kind)} data" + (f" ({detail})" if detail else "")
+        super().__init__(f"{filename}: {reason}" if filename else reason)
+        self.strerror, self.filename, self.kind, self.detail = reason, filename, kind, detail
+
+    def __str__(self) -> str:
+        return self.args[0]
+
+    def __reduce__(self):  # picklable across worker processes
+        return (CorruptCompressedInput, (self.filename, self.kind, self.detail))
 
 
 class MissingCompressionSupport(InputError, RuntimeError):

@@ -11,7 +11,9 @@ Compilation: every step builds its operations; adjacent code point maps are comp
 
 from __future__ import annotations
 
+import re
 import shlex
+import unicodedata
 from collections.abc import Iterable, Sequence
 from functools import cached_property
 
@@ -20,7 +22,34 @@ from .engine.maps import CompiledMap
 from .errors import ChainError
 from .presets import PRESETS
 from .steps import CharMap
+from .steps import chars as C
+from .steps.base import FormRule, Rule
+from .steps.compat import NFKCThenDelete
 from .stream.blocks import BLOCK_SIZE, BOM, Block, decode_error, positioned_blocks, safe_cut
+
+# The characters a long line without spaces may be cut between (those of them that a pipeline
+# leaves alone, see Pipeline.cut_pattern): letters and digits, which long unspaced lines are made of.
+CUT_CANDIDATES = (
+    "".join(
+        c
+        for c in map(chr, (*C.ARABIC_LETTERS, *range(ord("0"), ord("9") + 1), *range(ord("A"), ord("Z") + 1)))
+        if unicodedata.category(c)[0] in "LN"  # no combining mark (U+0670 is among the letters' code points)
+    )
+    + "abcdefghijklmnopqrstuvwxyz"
+)
+
+
+def _untouched(p, c: str) -> bool:
+    """Whether the pass `p` leaves the character `c` alone wherever it stands: a map does not map
+    it; a rule neither is triggered by it nor matches it; a Unicode form finds it stable (no
+    decomposition, not combining). Passes of other kinds are assumed to touch everything."""
+    if isinstance(p, CompiledMap):
+        return ord(c) not in p.mapping
+    if isinstance(p, Rule):
+        return c not in p.triggers and p.pattern.search(c) is None and p.run(c)[0] == c
+    if isinstance(p, (FormRule, NFKCThenDelete)):
+        return not unicodedata.decomposition(c) and not unicodedata.combining(c) and p.run(c)[0] == c
+    return False
 
 
 def compose(first: dict[int, str], then: dict[int, str]) -> dict[int, str]:
@@ -120,6 +149,25 @@ class Pipeline:
         """The code point maps among the passes, with their index."""
         return [(i, p) for i, p in enumerate(self.passes) if isinstance(p, CompiledMap)]
 
+    @cached_property
+    def cut_pattern(self) -> re.Pattern | None:
+        """Where a line with no line break and no safe space near may be cut (stream.pair_cut):
+        between two *different* characters that every pass leaves alone. No rule can then match
+        across the cut (a rule that matches neither character alone, and is not triggered by
+        them, would need them to be equal, like `elongation`, or to be marks, quotes or blanks),
+        and no map or form changes them, so the cut does not move. A regular expression over the
+        reversed text; None when no character qualifies (the line is then kept whole)."""
+        chars = [c for c in CUT_CANDIDATES if all(_untouched(p, c) for p in self.passes)]
+        if not chars:
+            return None
+        charset = "".join(re.escape(c) for c in chars)
+        return re.compile(f"([{charset}])(?!\\1)(?=[{charset}])")
+
+    def cut_pair(self) -> re.Pattern | None:
+        """`cut_pattern`, for the stream functions, which ask for it only when a line has no line
+        break and no safe space near (a run's start-up does not pay for building it)."""
+        return self.cut_pattern
+
     def prepare(self) -> None:
         """Compile and build every engine table now (before worker processes fork, so that they
         inherit them instead of each building its own)."""
@@ -157,7 +205,7 @@ class Pipeline:
     def iter_pairs(self, read, errors: str = "strict", block_size: int = BLOCK_SIZE):
         """Like `iter_normalized`, but yields (input block, output block) pairs, for callers that
         need to know whether a block changed (in place, --check, --diff)."""
-        return self.block_pairs(positioned_blocks(read, block_size), errors)
+        return self.block_pairs(positioned_blocks(read, block_size, self.cut_pair), errors)
 
     def block_pairs(self, blocks: Iterable[Block], errors: str = "strict"):
         """(input, output) pairs for `stream.Block`s (from positioned_blocks or file_blocks)."""
@@ -178,7 +226,7 @@ class Pipeline:
         while start < len(block):
             end = min(start + piece_size, len(block))
             if end < len(block):  # no safe place in this window (a huge line, no spaces): its end
-                end = safe_cut(block, start, end) or (block.find(b"\n", end) + 1) or len(block)
+                end = safe_cut(block, start, end, self.cut_pair) or (block.find(b"\n", end) + 1) or len(block)
             piece = block[start:end] if (start, end) != (0, len(block)) else block
             try:
                 new = self._run_piece(piece, errors)

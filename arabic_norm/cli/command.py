@@ -226,6 +226,11 @@ def _globs_help(globs) -> str:
     f"{_globs_help(DEFAULT_EXCLUDE)}).",
 )
 @click.option(
+    "--no-gitignore",
+    is_flag=True,
+    help="In directories, also take the files that .gitignore files ignore (respected by default).",
+)
+@click.option(
     "--errors",
     type=click.Choice(["strict", "surrogateescape"]),
     help="Bytes that are not UTF-8: an error naming file, line and byte offset (strict, the default), "
@@ -340,6 +345,7 @@ class Request:
     fields: tuple[str, ...] = ()
     columns: tuple[str, ...] = ()
     on_error: str = "fail"
+    no_gitignore: bool = False
 
     def __post_init__(self) -> None:
         # Click hands over `--` as a value of -o/--output-dir in its own disguise.
@@ -388,7 +394,8 @@ def run(request: Request) -> int:
     paths = input_paths(paths, forced, write_back, flag, request.output)
     include = tuple(request.include) or config.include or DEFAULT_INCLUDE
     exclude = tuple(request.exclude) or config.exclude or DEFAULT_EXCLUDE
-    sources = list(discover(paths, include, exclude, skip=[request.output_dir] if request.output_dir else ()))
+    skip = [request.output_dir] if request.output_dir else ()
+    sources = list(discover(paths, include, exclude, skip=skip, gitignore=not request.no_gitignore))
     targets = _targets(sources, request.output, request.output_dir)
     settings = request.settings(write_back, config)
     report = Report(Reporter(request.quiet, request.verbose), write_back, settings.errors, request.output_dir)

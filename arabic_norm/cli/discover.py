@@ -45,32 +45,55 @@ def discover(
     include: Iterable[str] = DEFAULT_INCLUDE,
     exclude: Iterable[str] = DEFAULT_EXCLUDE,
     skip: Iterable[str] = (),
+    gitignore: bool = True,
 ) -> Iterator[Source | Missing]:
     """Sources for the given paths, in order: `-` is stdin, files as given, directories recursed
-    (sorted, include/exclude applied, directories in `skip` left out)."""
+    (sorted, include/exclude applied, directories in `skip` left out, and with `gitignore` what
+    the `.gitignore` files of the tree and of its repository ignore, see gitignore.py)."""
     include, exclude = tuple(include), tuple(exclude)
     skip_real = {os.path.realpath(s) for s in skip}
     for path in paths:
         if path == "-":
             yield Source(None)
         elif os.path.isdir(path):
-            yield from _walk(path, include, exclude, skip_real)
+            yield from _walk(path, include, exclude, skip_real, gitignore)
         elif os.path.exists(path):
             yield Source(path, os.path.basename(path))
         else:
             yield Missing(path)
 
 
-def _walk(root: str, include, exclude, skip_real) -> Iterator[Source]:
-    for directory, dirnames, filenames in os.walk(root):
-        base = os.path.relpath(directory, root)
-        base = "" if base == "." else base.replace(os.sep, "/") + "/"
-        dirnames[:] = sorted(
-            d
-            for d in dirnames
-            if not _matches(base + d, exclude) and os.path.realpath(os.path.join(directory, d)) not in skip_real
-        )
-        for name in sorted(filenames):
-            relative = base + name
-            if _matches(relative, include) and not _matches(relative, exclude):
-                yield Source(os.path.join(directory, name), relative, found=True)
+def _walk(root: str, include, exclude, skip_real, gitignore: bool = True) -> Iterator[Source]:
+    """The files under `root`, like os.walk top-down with sorted names (a directory's files, then
+    each subdirectory in turn; symbolic links to directories not followed), but with a stack of
+    its own: a tree of any depth, no recursion limit. FIFOs, sockets and devices are yielded too
+    (process_file skips them with a message, without opening them)."""
+    from .gitignore import GitIgnore
+
+    ignore = GitIgnore.for_root(root) if gitignore else None
+    stack = [(root, "", ignore)]  # (directory, its path relative to root with "/", its .gitignores)
+    while stack:
+        directory, base, ignore = stack.pop()
+        try:
+            with os.scandir(directory) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError:  # unreadable directory: as os.walk, nothing from it
+            continue
+        subdirs = []
+        for entry in entries:
+            relative = base + entry.name
+            try:
+                is_dir = entry.is_dir()
+            except OSError:
+                is_dir = False
+            if ignore is not None and ignore(entry.path, is_dir):
+                continue
+            if is_dir:
+                if entry.is_symlink() or _matches(relative, exclude):
+                    continue
+                if not skip_real or os.path.realpath(entry.path) not in skip_real:
+                    subdirs.append((entry.path, relative + "/"))
+            elif _matches(relative, include) and not _matches(relative, exclude):
+                yield Source(entry.path, relative, found=True)
+        for path, relative in reversed(subdirs):
+            stack.append((path, relative, ignore.entering(path) if ignore is not None else None))

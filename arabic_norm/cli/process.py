@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import sys
 from collections.abc import Callable
 from typing import BinaryIO, NamedTuple
@@ -125,6 +126,8 @@ def process_file(
         if source.path is None:
             changed = _normalize(pipeline, source, _stdin_reader(), None, target, settings, out, tally)
         else:
+            if source.found and (kind := _special_kind(source.path)):  # never opened: it could block
+                return tally.result(source, "skipped", f"{kind}, not a regular file, skipped")
             with open_compressed(source.path, "rb") as f:
                 read = getattr(f, "read1", f.read)
                 if source.found:
@@ -226,7 +229,19 @@ def _workers_write(seekable: bool, target, settings, out) -> bool:
 
 def _file_pairs(pipeline, fd: int, errors: str, block_size: int):
     with lines_counted_in(fd):
-        yield from pipeline.block_pairs(file_blocks(fd, block_size), errors)
+        yield from pipeline.block_pairs(file_blocks(fd, block_size, pipeline.cut_pair), errors)
+
+
+def _special_kind(path: str) -> str | None:
+    """'FIFO', 'socket', 'device' for such a file (what it leads to, for a symbolic link), else None."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return None  # opening it reports the error
+    for test, kind in ((stat.S_ISFIFO, "FIFO"), (stat.S_ISSOCK, "socket"), (stat.S_ISCHR, "device")):
+        if test(mode):
+            return kind
+    return "device" if stat.S_ISBLK(mode) else None
 
 
 def _seekable(source) -> bool:

@@ -21,8 +21,10 @@ names the file that was being worked on and carries the worker's traceback. A wo
 
 from __future__ import annotations
 
+import itertools
 import os
 import stat
+import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -52,9 +54,28 @@ def resolve_jobs(jobs: int | None) -> int:
 
 # --- worker side --------------------------------------------------------------------------------
 _STATE: dict[str, Any] = {}
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
-def _init_worker(pipeline) -> None:
+def die_with_parent(parent: int) -> None:
+    """Make this worker process end when its parent does, however the parent ends (kill -9
+    included): on Linux the kernel sends it SIGKILL (prctl PR_SET_PDEATHSIG); a parent already gone
+    before that (its pid is no longer our parent's) ends the worker at once."""
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+            import signal
+
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):  # pragma: no cover (no prctl)
+            pass
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+def _init_worker(pipeline, parent: int | None = None) -> None:
+    if parent is not None:
+        die_with_parent(parent)
     _STATE["pipeline"] = pipeline
     if pipeline is not None:
         _ = pipeline.passes  # compile once per worker
@@ -98,7 +119,7 @@ def _executor(jobs: int, pipeline=None) -> ProcessPoolExecutor:
 
     if pipeline is not None:
         pipeline.prepare()  # before the workers fork: they inherit the tables
-    return ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(pipeline,))
+    return ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(pipeline, os.getpid()))
 
 
 def _result(future: Future, where: str):
@@ -162,9 +183,13 @@ def file_pairs(
     with open(path, "rb") as f:
         fd = f.fileno()
         st = os.fstat(fd)
-        if jobs == 1 or not stat.S_ISREG(st.st_mode) or st.st_size <= block_size:
+        if not stat.S_ISREG(st.st_mode):
             yield from parallel_pairs(pipeline, f.read, errors, block_size, jobs=jobs, name=path)
             return
+        if jobs == 1 or st.st_size <= block_size:  # one range: no worker to start
+            yield from pipeline.iter_pairs(f.read, errors, block_size)
+            return
+        jobs = min(jobs, -(-st.st_size // block_size))  # no more workers than ranges
         start = 0
         if os.pread(fd, len(BOM), 0) == BOM:
             yield BOM, BOM
@@ -180,7 +205,7 @@ def file_pairs(
 
         with _executor(jobs, pipeline) as pool:
             try:
-                for a, b in file_ranges(fd, st.st_size, block_size, start):
+                for a, b in file_ranges(fd, st.st_size, block_size, start, pipeline.cut_pair):
                     in_flight.append((pool.submit(_run_range, path, a, b, errors), a, b))
                     while len(in_flight) >= 2 * jobs:
                         yield oldest()
@@ -206,13 +231,22 @@ def parallel_pairs(
     if jobs == 1:
         yield from pipeline.iter_pairs(read, errors, block_size)
         return
+    blocks = positioned_blocks(read, block_size, pipeline.cut_pair)
+    first: list = []  # read ahead up to `jobs` blocks: no more workers than blocks
+    for block in blocks:
+        if block.verbatim:  # the leading BOM: first, so nothing is in flight yet
+            yield block.data, block.data
+            continue
+        first.append(block)
+        if len(first) == jobs:
+            break
+    if len(first) < 2:  # the whole input is one block: no worker to start
+        yield from pipeline.block_pairs(first, errors)
+        return
     in_flight: deque[tuple[Future, int, bytes]] = deque()
-    with _executor(jobs, pipeline) as pool:
+    with _executor(min(jobs, len(first)), pipeline) as pool:
         try:
-            for block in positioned_blocks(read, block_size):
-                if block.verbatim:  # the leading BOM: first, so nothing is in flight yet
-                    yield block.data, block.data
-                    continue
+            for block in itertools.chain(first, blocks):
                 future = pool.submit(_run_block, block.data, errors, block.offset, block.lines)
                 in_flight.append((future, block.offset, block.data))
                 while len(in_flight) >= 2 * jobs:
@@ -256,8 +290,9 @@ def map_ordered(
     boundary, and dead workers, become `WorkerError` naming `describe(item)`. `pipeline`, if given,
     is compiled once per worker before the first task.
     """
-    jobs = resolve_jobs(jobs)
-    if jobs == 1:
+    items = list(items)
+    jobs = min(resolve_jobs(jobs), len(items))  # no more workers than tasks
+    if jobs <= 1:
         for item in items:
             try:
                 yield Outcome(item, fn(item))

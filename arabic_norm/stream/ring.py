@@ -30,7 +30,7 @@ from typing import Any
 
 from ..errors import WorkerError, portable, raise_from_worker
 from .blocks import BOM, FILE_BLOCK_SIZE, file_ranges, lines_counted_in
-from .pool import resolve_jobs
+from .pool import die_with_parent, resolve_jobs
 
 GO, STOP = b"g", b"s"
 DONE = struct.Struct("<cQQ?")  # b"d", range start, range length, changed
@@ -80,7 +80,7 @@ def write_file_ordered(
             write_all(out_fd, BOM)
             if progress:
                 progress(start)
-        ranges = list(file_ranges(fd, os.fstat(fd).st_size, block_size, start))
+        ranges = list(file_ranges(fd, os.fstat(fd).st_size, block_size, start, pipeline.cut_pair))
         with lines_counted_in(fd):
             if jobs == 1 or len(ranges) < 2 or not can_fork():
                 return _write_in_turn(pipeline, fd, ranges, out_fd, errors, progress)
@@ -141,6 +141,7 @@ def _report_error(report: int, a: int, error: BaseException) -> None:
 def _run_workers(pipeline, path, fd, ranges, out_fd, errors, jobs, progress) -> bool:
     ring = [os.pipe() for _ in range(jobs)]  # worker w reads the token from ring[w]
     reports: dict[int, int] = {}  # report pipe -> pid
+    parent = os.getpid()
     try:
         for w in range(jobs):
             read_end, write_end = os.pipe()
@@ -148,6 +149,7 @@ def _run_workers(pipeline, path, fd, ranges, out_fd, errors, jobs, progress) -> 
             if pid == 0:  # the worker: never returns
                 code = 0
                 try:
+                    die_with_parent(parent)
                     os.close(read_end)
                     token_out = ring[(w + 1) % jobs][1]
                     _work(pipeline, fd, ranges[w::jobs], out_fd, errors, ring[w][0], token_out, write_end)

@@ -29,8 +29,10 @@ import traceback
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from itertools import chain
 from typing import TYPE_CHECKING, Any
 
+from .protect import State
 from .stream import BOM, FILE_BLOCK_SIZE, UndecodableInput, file_ranges, lines_counted_in, positioned_blocks
 
 if TYPE_CHECKING:  # concurrent.futures is imported when a pool is made (start-up time of the CLI)
@@ -198,7 +200,7 @@ def file_pairs(
     with open(path, "rb") as f:
         fd = f.fileno()
         st = os.fstat(fd)
-        if jobs == 1 or not stat.S_ISREG(st.st_mode) or st.st_size <= block_size:
+        if jobs == 1 or not stat.S_ISREG(st.st_mode) or st.st_size <= block_size or not stateless_file(pipeline, path):
             yield from parallel_pairs(pipeline, f.read, errors, block_size, jobs=jobs, name=path)
             return
         start = 0
@@ -227,6 +229,12 @@ def file_pairs(
                     future.cancel()
 
 
+def stateless_file(pipeline, path: str) -> bool:
+    """Whether worker processes may normalize the blocks of the file at `path` each alone (no
+    protected region can open in it, see protect.py)."""
+    return pipeline.protect is None or pipeline.protect.file_stateless(path)
+
+
 def parallel_pairs(
     pipeline,
     read: Callable[[int], bytes],
@@ -243,12 +251,21 @@ def parallel_pairs(
         yield from pipeline.iter_pairs(read, errors, block_size)
         return
     in_flight: deque[tuple[Future, int, bytes]] = deque()
+    protect, midline = pipeline.protect, False
     with _executor(jobs, pipeline) as pool:
         try:
-            for block in positioned_blocks(read, block_size):
+            blocks = positioned_blocks(read, block_size)
+            for block in blocks:
                 if block.verbatim:  # the leading BOM: first, so nothing is in flight yet
                     yield block.data, block.data
                     continue
+                if protect is not None and not protect.stateless(block.data):  # the rest in turn
+                    while in_flight:
+                        future, at, before = in_flight.popleft()
+                        yield before, _result(future, f"{name} (block at byte {at})")
+                    yield from pipeline.block_pairs(chain([block], blocks), errors, State(midline=midline))
+                    return
+                midline = block.data[-1:] not in (b"\n", b"\r")
                 future = pool.submit(_run_block, block.data, errors, block.offset, block.lines)
                 in_flight.append((future, block.offset, block.data))
                 while len(in_flight) >= 2 * jobs:

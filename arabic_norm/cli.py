@@ -380,6 +380,12 @@ def _globs_help(globs) -> str:
     f"{_globs_help(DEFAULT_EXCLUDE)}).",
 )
 @click.option(
+    "--force-exclude",
+    is_flag=True,
+    help="Apply --include and --exclude (or the configuration's) to files named on the command line too "
+    "(for pre-commit, which names every file).",
+)
+@click.option(
     "--errors",
     type=click.Choice(["strict", "surrogateescape"]),
     help="Bytes that are not UTF-8: an error naming file, line and byte offset (strict, the default), "
@@ -481,6 +487,7 @@ def run(
     fields=(),
     columns=(),
     on_error="fail",
+    force_exclude=False,
 ) -> int:
     if quiet and verbose:
         raise click.UsageError("-q and -v cannot be used together")
@@ -543,7 +550,9 @@ def run(
 
     include = tuple(include) or config.include or DEFAULT_INCLUDE
     exclude = tuple(exclude) or config.exclude or DEFAULT_EXCLUDE
-    sources = list(discover(paths, include, exclude, skip=[output_dir] if output_dir else ()))
+    sources = list(
+        discover(paths, include, exclude, skip=[output_dir] if output_dir else (), force_exclude=force_exclude)
+    )
     targets = _targets(sources, output, output_dir)
 
     say = Reporter(quiet, verbose)

@@ -1,0 +1,5 @@
+"""`python -m arabic_norm`: the same command as `arabic-norm`."""
+
+from .cli import entry
+
+entry()

@@ -2,6 +2,7 @@
 
 from .errors import ArabicNormError, ChainError, InputError, UndecodableInput, UsageError
 from .pipeline import Pipeline, normalize
+from .protect import Protect
 
 __version__ = "0.1.0"
 __all__ = [
@@ -9,6 +10,7 @@ __all__ = [
     "ChainError",
     "InputError",
     "Pipeline",
+    "Protect",
     "UndecodableInput",
     "UsageError",
     "__version__",

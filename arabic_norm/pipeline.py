@@ -5,6 +5,8 @@
     'السّلام'
 
 A chain is immutable and pickles as its specification only (worker processes recompile it).
+It leaves protected spans (URLs, e-mail addresses, off regions...: see protect.py) as they are;
+`protect=None` turns that off.
 Compilation: every step builds its operations; adjacent code point maps are composed into one
 `CompiledMap`; context rules stay passes of their own, in order.
 """
@@ -21,6 +23,7 @@ from .chain import StepSpec, closest, parse_chain
 from .engine.maps import CompiledMap
 from .errors import ChainError
 from .presets import PRESETS
+from .protect import START, Protect, State, whole_lines
 from .steps import CharMap
 from .steps import chars as C
 from .steps.base import FormRule, Rule
@@ -98,42 +101,47 @@ def run_passes(passes, text: str) -> str:
     return text
 
 
-class Pipeline:
-    """An immutable chain of steps, compiled on first use."""
+DEFAULT_PROTECT = Protect()
 
-    def __init__(self, specs: Iterable[StepSpec] = ()):
+
+class Pipeline:
+    """An immutable chain of steps, compiled on first use, and what it must leave alone."""
+
+    def __init__(self, specs: Iterable[StepSpec] = (), protect: Protect | None = DEFAULT_PROTECT):
         object.__setattr__(self, "specs", tuple(specs))
+        object.__setattr__(self, "protect", protect)
 
     def __setattr__(self, name, value):
         raise AttributeError(f"Pipeline is immutable: cannot set {name!r}")
 
     # --- construction ---------------------------------------------------------------------------
     @classmethod
-    def parse(cls, chain: str | Sequence[str]) -> Pipeline:
+    def parse(cls, chain: str | Sequence[str], protect: Protect | None = DEFAULT_PROTECT) -> Pipeline:
         """Build from chain syntax, a string (`"diacritics --keep shadda alef"`) or its tokens."""
         tokens = shlex.split(chain) if isinstance(chain, str) else list(chain)
-        return cls(parse_chain(tokens))
+        return cls(parse_chain(tokens), protect)
 
     @classmethod
-    def preset(cls, name: str) -> Pipeline:
+    def preset(cls, name: str, protect: Protect | None = DEFAULT_PROTECT) -> Pipeline:
         if name not in PRESETS:
             raise ChainError(f"unknown preset {name!r}{closest(name, PRESETS)}")
-        return cls.parse(PRESETS[name].chain)
+        return cls.parse(PRESETS[name].chain, protect)
 
     def __add__(self, other: Pipeline) -> Pipeline:
-        return Pipeline(self.specs + other.specs)
+        return Pipeline(self.specs + other.specs, self.protect)
 
     def __reduce__(self):
-        return (Pipeline, (self.specs,))
+        return (Pipeline, (self.specs, self.protect))
 
     def __eq__(self, other) -> bool:
-        return isinstance(other, Pipeline) and self.specs == other.specs
+        return isinstance(other, Pipeline) and (self.specs, self.protect) == (other.specs, other.protect)
 
     def __hash__(self) -> int:
-        return hash(self.specs)
+        return hash((self.specs, self.protect))
 
     def __repr__(self) -> str:
-        return f"Pipeline.parse({self.chain!r})"
+        protect = "" if self.protect == DEFAULT_PROTECT else f", protect={self.protect!r}"
+        return f"Pipeline.parse({self.chain!r}{protect})"
 
     @property
     def chain(self) -> str:
@@ -176,10 +184,13 @@ class Pipeline:
 
     # --- running --------------------------------------------------------------------------------
     def __call__(self, text: str) -> str:
-        """Normalize a string. A leading BOM is kept as it is."""
+        """Normalize a string, a whole document (its protected spans as they are). A leading BOM
+        is kept as it is."""
         if text.startswith("\ufeff"):
-            return "\ufeff" + run_passes(self.passes, text[1:])
-        return run_passes(self.passes, text)
+            return "\ufeff" + self(text[1:])
+        if self.protect is None:
+            return run_passes(self.passes, text)
+        return self.protect.run_text(text, lambda t: run_passes(self.passes, t))
 
     normalize = __call__
 
@@ -207,8 +218,18 @@ class Pipeline:
         need to know whether a block changed (in place, --check, --diff)."""
         return self.block_pairs(positioned_blocks(read, block_size, self.cut_pair), errors)
 
-    def block_pairs(self, blocks: Iterable[Block], errors: str = "strict"):
-        """(input, output) pairs for `stream.Block`s (from positioned_blocks or file_blocks)."""
+    def block_pairs(self, blocks: Iterable[Block], errors: str = "strict", state: State = START):
+        """(input, output) pairs for `stream.Block`s (from positioned_blocks or file_blocks).
+        With protection the blocks are regrouped into whole lines and the scanner's state goes
+        from each to the next; `state` is the state before the first (see protect.py)."""
+        if self.protect is not None:
+            for block in whole_lines(blocks):
+                if block.verbatim:
+                    yield block.data, block.data
+                    continue
+                out, state = self.normalize_block_from(state, block.data, errors, block.offset, block.lines)
+                yield block.data, out
+            return
         for block in blocks:
             if block.verbatim:
                 yield block.data, block.data
@@ -218,6 +239,25 @@ class Pipeline:
     def normalize_block(
         self, block: bytes, errors: str = "strict", offset: int = 0, lines: int = 0, piece_size: int = BLOCK_SIZE
     ) -> bytes:
+        """`normalize_block_from` the start state: the whole input, or a block of it that
+        `Protect.stateless` accepts (worker processes)."""
+        return self.normalize_block_from(START, block, errors, offset, lines, piece_size)[0]
+
+    def normalize_block_from(
+        self, state: State, block: bytes, errors: str, offset: int, lines: int, piece_size: int = BLOCK_SIZE
+    ) -> tuple[bytes, State]:
+        """Normalize `block` but its protected spans, the protection scanner being in `state` at
+        its start; return the output and the state at its end."""
+        if self.protect is None:
+            return self._normalize_unprotected(block, errors, offset, lines, piece_size), state
+
+        def run(piece: bytes, start: int) -> bytes:
+            lines_before = lines + block.count(b"\n", 0, start)
+            return self._normalize_unprotected(piece, errors, offset + start, lines_before, piece_size)
+
+        return self.protect.run_block(block, state, run)
+
+    def _normalize_unprotected(self, block: bytes, errors: str, offset: int, lines: int, piece_size: int) -> bytes:
         """Normalize bytes that start and end at safe cuts (see stream.py), with no leading-BOM
         handling. `offset` and `lines` place the block in its input, for error messages. Returns
         `block` itself when nothing changes. A big block is worked on in pieces of `piece_size`
@@ -309,7 +349,10 @@ class Pipeline:
         return text, counts
 
 
-def normalize(text: str, preset: str = "default", steps: str | None = None) -> str:
-    """Normalize `text` with a preset, or with a chain given as `steps`."""
-    pipeline = Pipeline.parse(steps) if steps else Pipeline.preset(preset)
+def normalize(
+    text: str, preset: str = "default", steps: str | None = None, protect: Protect | None = DEFAULT_PROTECT
+) -> str:
+    """Normalize `text` with a preset, or with a chain given as `steps`; `protect=None` normalizes
+    URLs, addresses and marked regions too."""
+    pipeline = Pipeline.parse(steps, protect) if steps else Pipeline.preset(preset, protect)
     return pipeline(text)

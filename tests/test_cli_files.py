@@ -300,6 +300,28 @@ def test_explicitly_named_files_ignore_the_include_globs(cwd):
     assert arabic_norm("notes.rst.bak").stdout == "ا\n".encode()
 
 
+def test_force_exclude_applies_the_globs_to_named_files(cwd):
+    # pre-commit names every file: with --force-exclude the configuration's globs still decide
+    (cwd / "pyproject.toml").write_text('[tool.arabic-norm]\nexclude = [".*", "drafts"]\n', encoding="utf-8")
+    (cwd / "drafts").mkdir()
+    (cwd / ".github").mkdir()
+    files = ["a.txt", "drafts/d.txt", ".github/n.md", "x.json", "code.py", "sub/b.md"]
+    (cwd / "sub").mkdir()
+    for name in files:
+        (cwd / name).write_bytes("«أ»\n".encode())
+    done = arabic_norm("--force-exclude", "-i", *files, "./drafts/d.txt")
+    assert done.returncode == 0, done.stderr
+    changed = {name for name in files if (cwd / name).read_bytes() != "«أ»\n".encode()}
+    assert changed == {"a.txt", "sub/b.md"}
+    assert (cwd / "a.txt").read_bytes() == b'"\xd8\xa7"\n'  # the default preset: quotes, alef
+
+
+def test_force_exclude_with_every_file_excluded_reads_no_stdin(cwd):
+    (cwd / "x.json").write_bytes(b'{"t": "\xc2\xab"}\n')
+    done = arabic_norm("--force-exclude", "--check", "x.json", input="إ".encode(), timeout=30)
+    assert done.returncode == 0 and done.stdout == b"", done.stderr
+
+
 # --- progress ----------------------------------------------------------------------------------------------
 def test_progress_bar_goes_to_stderr_only_when_asked_off_a_terminal(cwd):
     (cwd / "in.txt").write_bytes("أ\n".encode())

@@ -20,7 +20,7 @@ from arabic_norm import errors
         (errors.StructuredError("x"), errors.InputError, ValueError),
         (errors.MissingCompressionSupport("x"), errors.InputError, RuntimeError),
         (errors.WorkerError("f.txt", "died"), errors.InputError, RuntimeError),
-        (errors.CorruptCompressedInput("x"), errors.InputError, Exception),
+        (errors.CorruptCompressedInput("x.gz", "gzip"), errors.InputError, OSError),
     ],
 )
 def test_every_error_is_in_the_family_and_keeps_its_old_base(error, family, builtin):

@@ -54,7 +54,7 @@ def chains(draw) -> Pipeline:
                 tokens += [option.flag, str(draw(st.integers(1, 4)))]
             else:
                 tokens += [option.flag, draw(st.sampled_from(option.choices))]
-    return Pipeline.parse(tokens)
+    return Pipeline.parse(tokens, protect=None)  # compared with the bare operations
 
 
 def one_by_one(pipeline: Pipeline, text: str) -> str:

@@ -226,6 +226,12 @@ def _globs_help(globs) -> str:
     f"{_globs_help(DEFAULT_EXCLUDE)}).",
 )
 @click.option(
+    "--force-exclude",
+    is_flag=True,
+    help="Apply --include and --exclude (or the configuration's) to files named on the command line too "
+    "(for pre-commit, which names every file).",
+)
+@click.option(
     "--no-gitignore",
     is_flag=True,
     help="In directories, also take the files that .gitignore files ignore (respected by default).",
@@ -346,6 +352,7 @@ class Request:
     columns: tuple[str, ...] = ()
     on_error: str = "fail"
     no_gitignore: bool = False
+    force_exclude: bool = False
 
     def __post_init__(self) -> None:
         # Click hands over `--` as a value of -o/--output-dir in its own disguise.
@@ -395,7 +402,11 @@ def run(request: Request) -> int:
     include = tuple(request.include) or config.include or DEFAULT_INCLUDE
     exclude = tuple(request.exclude) or config.exclude or DEFAULT_EXCLUDE
     skip = [request.output_dir] if request.output_dir else ()
-    sources = list(discover(paths, include, exclude, skip=skip, gitignore=not request.no_gitignore))
+    sources = list(
+        discover(
+            paths, include, exclude, skip=skip, gitignore=not request.no_gitignore, force_exclude=request.force_exclude
+        )
+    )
     targets = _targets(sources, request.output, request.output_dir)
     settings = request.settings(write_back, config)
     report = Report(Reporter(request.quiet, request.verbose), write_back, settings.errors, request.output_dir)

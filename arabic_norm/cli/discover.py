@@ -46,6 +46,7 @@ def discover(
     exclude: Iterable[str] = DEFAULT_EXCLUDE,
     skip: Iterable[str] = (),
     gitignore: bool = True,
+    force_exclude: bool = False,
 ) -> Iterator[Source | Missing]:
     """Sources for the given paths, in order: `-` is stdin, files as given, directories recursed
     (sorted, include/exclude applied, directories in `skip` left out, and with `gitignore` what
@@ -58,9 +59,22 @@ def discover(
         elif os.path.isdir(path):
             yield from _walk(path, include, exclude, skip_real, gitignore)
         elif os.path.exists(path):
-            yield Source(path, os.path.basename(path))
+            if not (force_exclude and named_file_excluded(path, include, exclude)):
+                yield Source(path, os.path.basename(path))
         else:
             yield Missing(path)
+
+
+def named_file_excluded(path: str, include: Iterable[str], exclude: Iterable[str]) -> bool:
+    """Whether a file named on the command line is left out by the globs (`--force-exclude`, for
+    pre-commit, which names every file): its path is taken relative to the current directory (as
+    pre-commit gives it), each directory on it is checked against `exclude` as a recursive search
+    would, and the file against `include` and `exclude`."""
+    parts = [p for p in os.path.normpath(path).replace(os.sep, "/").split("/") if p not in ("", ".", "..")]
+    if any(_matches("/".join(parts[:i]), exclude) for i in range(1, len(parts))):
+        return True
+    relative = "/".join(parts)
+    return not _matches(relative, include) or _matches(relative, exclude)
 
 
 def _walk(root: str, include, exclude, skip_real, gitignore: bool = True) -> Iterator[Source]:

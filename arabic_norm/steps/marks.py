@@ -102,7 +102,8 @@ DIACRITICS = Step(
         "spelling) becomes ئ. A maddah that composes with nothing is the Quranic prolongation sign "
         "and goes with the Quranic marks; a hamza that composes with nothing is kept. "
         "Dagger alef is removed by default (as camel-tools and pyarabic do); "
-        "--dagger-alef alef writes it as a full alef (ٱلسَّمَٰوَٰتِ -> السماوات with alef), except "
+        "--dagger-alef alef writes it as a full alef (ٱلسَّمَٰوَٰتِ -> ٱلسماوات, and with the alef step "
+        "السماوات), except "
         "after alef maksura (عَلَىٰ -> على), and --dagger-alef keep leaves it."
     ),
     build=build_diacritics,

@@ -1,5 +1,5 @@
 """Compressed files by extension: `.gz`, `.bz2`, `.xz` (standard library) and `.zst` (the optional
-`zstandard` package, `pip install 'arabic-norm-pipeline[zstd]'`).
+`zstandard` package, `pip install zstandard`).
 
     >>> with open_compressed("corpus.txt.gz", "rb") as f:   # or "wb"
     ...     data = f.read()
@@ -55,8 +55,7 @@ def _zstandard():
         import zstandard
     except ImportError:
         raise MissingCompressionSupport(
-            "reading or writing .zst files needs the optional zstandard package: "
-            "pip install 'arabic-norm-pipeline[zstd]' (or pip install zstandard)"
+            "reading or writing .zst files needs the optional zstandard package: pip install zstandard"
         ) from None
     return zstandard
 

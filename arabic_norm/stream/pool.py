@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..errors import UndecodableInput, WorkerError, portable, raise_from_worker
+from ..protect import State
 from .blocks import BOM, FILE_BLOCK_SIZE, file_ranges, lines_counted_in, positioned_blocks
 
 if TYPE_CHECKING:  # concurrent.futures is imported when a pool is made (start-up time of the CLI)
@@ -183,7 +184,7 @@ def file_pairs(
     with open(path, "rb") as f:
         fd = f.fileno()
         st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode):
+        if not stat.S_ISREG(st.st_mode) or not stateless_file(pipeline, path):
             yield from parallel_pairs(pipeline, f.read, errors, block_size, jobs=jobs, name=path)
             return
         if jobs == 1 or st.st_size <= block_size:  # one range: no worker to start
@@ -216,6 +217,12 @@ def file_pairs(
                     future.cancel()
 
 
+def stateless_file(pipeline, path: str) -> bool:
+    """Whether worker processes may normalize the blocks of the file at `path` each alone (no
+    protected region can open in it, see protect.py)."""
+    return pipeline.protect is None or pipeline.protect.file_stateless(path)
+
+
 def parallel_pairs(
     pipeline,
     read: Callable[[int], bytes],
@@ -244,9 +251,18 @@ def parallel_pairs(
         yield from pipeline.block_pairs(first, errors)
         return
     in_flight: deque[tuple[Future, int, bytes]] = deque()
+    protect, midline = pipeline.protect, False
     with _executor(min(jobs, len(first)), pipeline) as pool:
         try:
-            for block in itertools.chain(first, blocks):
+            rest = itertools.chain(first, blocks)
+            for block in rest:
+                if protect is not None and not protect.stateless(block.data):  # the rest in turn
+                    while in_flight:
+                        future, at, before = in_flight.popleft()
+                        yield before, _result(future, f"{name} (block at byte {at})")
+                    yield from pipeline.block_pairs(itertools.chain([block], rest), errors, State(midline=midline))
+                    return
+                midline = block.data[-1:] not in (b"\n", b"\r")
                 future = pool.submit(_run_block, block.data, errors, block.offset, block.lines)
                 in_flight.append((future, block.offset, block.data))
                 while len(in_flight) >= 2 * jobs:

@@ -29,8 +29,8 @@ from collections.abc import Callable
 from typing import Any
 
 from ..errors import WorkerError, portable, raise_from_worker
-from .blocks import BOM, FILE_BLOCK_SIZE, file_ranges, lines_counted_in
-from .pool import die_with_parent, resolve_jobs
+from .blocks import BOM, FILE_BLOCK_SIZE, Block, file_ranges, lines_counted_in
+from .pool import die_with_parent, resolve_jobs, stateless_file
 
 GO, STOP = b"g", b"s"
 DONE = struct.Struct("<cQQ?")  # b"d", range start, range length, changed
@@ -82,22 +82,21 @@ def write_file_ordered(
                 progress(start)
         ranges = list(file_ranges(fd, os.fstat(fd).st_size, block_size, start, pipeline.cut_pair))
         with lines_counted_in(fd):
-            if jobs == 1 or len(ranges) < 2 or not can_fork():
+            if jobs == 1 or len(ranges) < 2 or not can_fork() or not stateless_file(pipeline, path):
                 return _write_in_turn(pipeline, fd, ranges, out_fd, errors, progress)
             pipeline.prepare()  # compiled, numpy imported, tables built: the workers inherit it all
             return _run_workers(pipeline, path, fd, ranges, out_fd, errors, min(jobs, len(ranges)), progress)
 
 
 def _write_in_turn(pipeline, fd, ranges, out_fd, errors, progress) -> bool:
-    """One process: the same ranges, in order."""
+    """One process: the same ranges, in order (the protection state carried, see protect.py)."""
     changed = False
-    for a, b in ranges:
-        block = _read_range(fd, a, b)
-        out = pipeline.normalize_block(block, errors, a, 0)
+    blocks = (Block(_read_range(fd, a, b), a, 0) for a, b in ranges)
+    for block, out in pipeline.block_pairs(blocks, errors):
         write_all(out_fd, out)
         changed = changed or out is not block
         if progress:
-            progress(b - a)
+            progress(len(block))
     return changed
 
 

@@ -408,6 +408,13 @@ def _globs_help(globs) -> str:
     "the blocks of each input. Output is byte-identical for any value.",
 )
 @click.option(
+    "--dask",
+    "dask_address",
+    metavar="ADDRESS",
+    help="With --output-dir: run each file as a task on the Dask cluster whose scheduler is at ADDRESS "
+    "(e.g. tcp://host:8786; needs the 'dask' extra). Output is byte-identical.",
+)
+@click.option(
     "--field",
     "fields",
     multiple=True,
@@ -481,6 +488,7 @@ def run(
     fields=(),
     columns=(),
     on_error="fail",
+    dask_address=None,
 ) -> int:
     if quiet and verbose:
         raise click.UsageError("-q and -v cannot be used together")
@@ -538,6 +546,8 @@ def run(
         paths = ["-"]
     if "-" in paths and (in_place or output_dir is not None):
         raise click.UsageError(f"{chosen[0]} cannot write back to stdin ('-')")
+    if dask_address is not None and (output_dir is None or jobs != 1):
+        raise click.UsageError("--dask runs files on a cluster: it needs --output-dir DIR, and no -j")
     if mode == "output" and output is not None and (len(paths) > 1 or os.path.isdir(paths[0])):
         raise click.UsageError("-o/--output takes one input; use --output-dir for several files or a directory")
 
@@ -567,7 +577,7 @@ def run(
     with bar or _Nothing():
         files = [s for s in sources if isinstance(s, Source)]
         across_files = jobs > 1 and mode in ("output", "in-place", "check") and len(files) > 1
-        for item in sources if not across_files else ():
+        for item in sources if not (across_files or dask_address) else ():
             if isinstance(item, Missing):
                 say.error(f"{item.path}: no such file or directory")
                 failed = True
@@ -579,7 +589,9 @@ def run(
             )
             results.append(result)
             failed |= _report(say, result, mode, settings)
-        if across_files:
+        if dask_address is not None:
+            failed |= _run_on_dask(dask_address, pipeline, sources, targets, settings, say, results)
+        elif across_files:
             failed |= _run_across_files(pipeline, sources, targets, settings, say, bar, results)
 
     _summary(say, results, mode, output_dir)
@@ -621,6 +633,34 @@ def _run_across_files(pipeline, sources, targets, settings: Settings, say, bar, 
         if bar:
             bar.file(item.name, n, len(files))
             bar.advance(result.bytes_read)
+        results.append(result)
+        failed |= _report(say, result, settings.mode, settings)
+    return failed
+
+
+def _run_on_dask(address: str, pipeline, sources, targets, settings: Settings, say, results) -> bool:
+    """--dask: one task per file on the cluster at `address` (arabic_norm.dask), results reported in
+    input order. Returns True if there was an input error."""
+    try:
+        from distributed import Client
+
+        from .dask import run_tasks
+    except ImportError as e:
+        raise click.UsageError(f"--dask needs the dask extra (pip install 'arabic-norm-pipeline[dask]'): {e}") from None
+    try:
+        client = Client(address)
+    except (OSError, ValueError, TypeError) as e:
+        raise click.UsageError(f"--dask {address}: cannot reach the scheduler: {e}") from None
+    with client:
+        tasks = [(pipeline, s, targets[s], settings) for s in sources if isinstance(s, Source)]
+        done = iter(run_tasks(client, tasks))
+    failed = False
+    for item in sources:
+        if isinstance(item, Missing):
+            say.error(f"{item.path}: no such file or directory")
+            failed = True
+            continue
+        result = next(done)
         results.append(result)
         failed |= _report(say, result, settings.mode, settings)
     return failed

@@ -283,21 +283,34 @@ def get_client(client=None):
     return client
 
 
+def _absolute(task: tuple) -> tuple:
+    """The task with local paths made absolute: a worker's current directory is not the client's."""
+    pipeline, source, target, settings = task
+    if not _remote(source.path):
+        source = source._replace(path=os.path.abspath(source.path))
+    return pipeline, source, target if _remote(target) else os.path.abspath(target), settings
+
+
 def run_tasks(client, tasks: Sequence[tuple], retries: int = 2) -> list:
     """Run `(pipeline, source, target, settings)` tasks, one file each, on the cluster; their
-    `FileResult`s in task order. A task that raised (or whose workers kept dying) gives status
-    "error" naming its file. Leftover temporary files of killed attempts are removed at the end."""
+    `FileResult`s in task order, naming the sources as given. Relative paths are taken from the
+    current directory here, and must mean the same files on the workers (a shared file system).
+    A task that raised (or whose workers kept dying) gives status "error". Temporary files left
+    by attempts killed mid-write are removed at the end."""
     layer = _file_layer()
     run = uuid.uuid4().hex  # keys unique to this run: a key seen before would return its old result
     keys = [f"arabic-norm-{os.path.basename(t[1].name)}-{run}-{n}" for n, t in enumerate(tasks)]
-    futures = client.map(normalize_one, *zip(*tasks, strict=True), key=keys, retries=retries) if tasks else []
+    absolute = [_absolute(t) for t in tasks]
+    futures = client.map(normalize_one, *zip(*absolute, strict=True), key=keys, retries=retries) if tasks else []
     results = []
     for task, future in zip(tasks, futures, strict=True):
         try:
-            results.append(future.result())
+            result = future.result()
         except Exception as e:  # e.g. distributed.KilledWorker, an error in a remote file system
-            results.append(layer.FileResult(task[1].name, "error", f"{type(e).__name__}: {e}"))
-    _remove_leftovers(t[2] for t in tasks if not _remote(t[2]))
+            result = layer.FileResult(task[1].name, "error", f"{type(e).__name__}: {e}")
+        result.source = task[1].name
+        results.append(result)
+    _remove_leftovers(t[2] for t in absolute if not _remote(t[2]))
     return results
 
 

@@ -115,8 +115,12 @@ class Summary:
 
     def __str__(self) -> str:
         done = [f for f in self.files if f.status in ("changed", "unchanged")]
-        errors = len(self.errors)
-        head = f"{len(done)} files written to {self.output_dir} ({len(self.changed)} changed), {errors} errors"
+
+        def plural(n: int, word: str) -> str:
+            return f"{n} {word}{'' if n == 1 else 's'}"
+
+        head = f"{plural(len(done), 'file')} written to {self.output_dir} ({len(self.changed)} changed), "
+        head += plural(len(self.errors), "error")
         return "\n".join([head] + [f"error: {f}" for f in self.errors])
 
 
@@ -160,9 +164,8 @@ def _remote_sources(url: str, include, exclude, skip: str | None, layer) -> list
     if skip is not None and _remote(skip):
         skip_fs, skip_root = fsspec.core.url_to_fs(skip)
         skip_root = skip_root.rstrip("/") if skip_fs.protocol == fs.protocol else None
-    if _has_glob(root):
-        roots = [(path, fs.unstrip_protocol(path)) for path in sorted(fs.glob(root))]
-    roots = roots if _has_glob(root) and roots else [(root, url)]  # a glob matching nothing: kept as written
+    matches = sorted(fs.glob(root)) if _has_glob(root) else []
+    roots = [(path, fs.unstrip_protocol(path)) for path in matches] or [(root, url)]  # no match: kept as written
     sources = []
     for path, path_url in roots:
         if fs.isdir(path):

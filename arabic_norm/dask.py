@@ -41,7 +41,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from types import SimpleNamespace
 
-TEMP_PREFIX = ".arabic-norm-"  # files.py names its temporary files `.arabic-norm-XXXXXXXX-NAME`
+TEMP_PREFIX = ".arabic-norm-"  # temporary files of uploads: `.arabic-norm-XXXXXXXX-NAME` beside the target
 GLOB_CHARS = "*?["
 
 
@@ -72,6 +72,7 @@ def _file_layer() -> SimpleNamespace:
         FileResult=files.FileResult,
         DEFAULT_INCLUDE=files.DEFAULT_INCLUDE,
         DEFAULT_EXCLUDE=files.DEFAULT_EXCLUDE,
+        temp_pattern=".arabic-norm-*-",  # + the target's name: files._temp_beside's temporary files
     )
 
 
@@ -266,9 +267,10 @@ def _upload(path: str, url: str) -> None:
 
 def _remove_leftovers(targets: Iterable[str]) -> None:
     """Temporary files beside the targets left by attempts killed mid-write (none in flight now)."""
+    temp_pattern = _file_layer().temp_pattern
     for target in targets:
         directory, name = os.path.split(os.path.realpath(target))
-        pattern = os.path.join(glob.escape(directory), glob.escape(TEMP_PREFIX) + "*-" + glob.escape(name))
+        pattern = os.path.join(glob.escape(directory), temp_pattern + glob.escape(name))
         for leftover in glob.glob(pattern):
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(leftover)

@@ -34,7 +34,7 @@ from ..presets import PRESETS
 from ..steps import STEPS, Step
 from .config import load_config
 from .discover import DEFAULT_EXCLUDE, DEFAULT_INCLUDE, Source, discover
-from .process import Settings, process_all, same_file
+from .process import Settings, process_all, process_on_dask, same_file
 from .report import (
     EXIT_CODES,
     EXIT_OK,
@@ -265,6 +265,13 @@ def _globs_help(globs) -> str:
     "the blocks of each input. Output is byte-identical for any value.",
 )
 @click.option(
+    "--dask",
+    "dask_address",
+    metavar="ADDRESS",
+    help="With --output-dir: run each file as a task on the Dask cluster whose scheduler is at ADDRESS "
+    "(e.g. tcp://host:8786; needs the 'dask' extra). Output is byte-identical.",
+)
+@click.option(
     "--field",
     "fields",
     multiple=True,
@@ -353,6 +360,7 @@ class Request:
     on_error: str = "fail"
     no_gitignore: bool = False
     force_exclude: bool = False
+    dask_address: str | None = None
 
     def __post_init__(self) -> None:
         # Click hands over `--` as a value of -o/--output-dir in its own disguise.
@@ -363,6 +371,8 @@ class Request:
             raise UsageError("-q and -v cannot be used together")
         if self.fields and self.columns:
             raise UsageError("--field (JSON Lines) and --column (CSV/TSV) cannot be used together")
+        if self.dask_address is not None and (self.output_dir is None or self.jobs != 1):
+            raise UsageError("--dask runs files on a cluster: it needs --output-dir DIR, and no -j")
 
     def write_back(self) -> tuple[WriteBack, str | None]:
         return choose(
@@ -412,7 +422,10 @@ def run(request: Request) -> int:
     report = Report(Reporter(request.quiet, request.verbose), write_back, settings.errors, request.output_dir)
     bar = progress_bar(request.progress, request.quiet, sources)
     with bar or contextlib.nullcontext():
-        process_all(pipeline, sources, targets, settings, report, bar)
+        if request.dask_address is not None:
+            process_on_dask(request.dask_address, pipeline, sources, targets, settings, report)
+        else:
+            process_all(pipeline, sources, targets, settings, report, bar)
     report.summary()
     if request.stats:
         print_stats(pipeline, report.results)

@@ -294,6 +294,29 @@ def process_all(pipeline: Pipeline, sources, targets: dict, settings: Settings, 
         report.add(process_file(pipeline, item, targets.get(item), settings, out=out, on_block=on_block))
 
 
+def process_on_dask(address: str, pipeline: Pipeline, sources, targets: dict, settings: Settings, report) -> None:
+    """--dask: one task per file on the cluster at `address` (arabic_norm.dask), results reported
+    in input order, as `process_all` reports them."""
+    try:
+        from distributed import Client
+
+        from ..dask import run_tasks
+    except ImportError as e:
+        raise UsageError(f"--dask needs dask and distributed (pip install dask distributed): {e}") from None
+    try:
+        client = Client(address)
+    except (OSError, ValueError, TypeError) as e:
+        raise UsageError(f"--dask {address}: cannot reach the scheduler: {e}") from None
+    with client:
+        tasks = [(pipeline, s, targets[s], settings) for s in sources if isinstance(s, Source)]
+        done = iter(run_tasks(client, tasks))
+    for item in sources:
+        if isinstance(item, Missing):
+            report.missing(item.path)
+        else:
+            report.add(next(done))
+
+
 def _process_task(task):
     """One file in a worker process (module level: it is pickled)."""
     pipeline, item, target, settings = task

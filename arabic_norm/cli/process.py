@@ -206,28 +206,32 @@ def for_file(pipeline: Pipeline, name: str | None) -> Pipeline:
     return pipeline if protect is pipeline.protect else _with_protect(pipeline, protect)
 
 
-# What compressed data starts with; (format, the command that decompresses it). bzip2's "BZh" is
-# also text: its block header (or an empty stream's end) must follow the level digit.
-MAGIC = {b"\x1f\x8b": ("gzip", "zcat"), b"\xfd7zXZ\x00": ("xz", "xzcat"), b"\x28\xb5\x2f\xfd": ("zstd", "zstdcat")}
+# What compressed data starts with: (format, the command that decompresses it, the file suffix).
+# bzip2's "BZh" is also text: its block header (or an empty stream's end) must follow the level.
+MAGIC = {
+    b"\x1f\x8b": ("gzip", "zcat", "gz"),
+    b"\xfd7zXZ\x00": ("xz", "xzcat", "xz"),
+    b"\x28\xb5\x2f\xfd": ("zstd", "zstdcat", "zst"),
+}
 BZIP2_BLOCKS = (b"1AY&SY", b"\x17rE8P\x90")
 MAGIC_LENGTH = 10  # "BZh9" + a block header
 
 
-def compressed_kind(head: bytes) -> tuple[str, str] | None:
-    """(format, decompressing command) when `head`, the first bytes of stdin, is compressed data."""
+def compressed_kind(head: bytes) -> tuple[str, str, str] | None:
+    """(format, decompressing command, suffix) when `head`, the first bytes of stdin, is compressed data."""
     for magic, kind in MAGIC.items():
         if head.startswith(magic):
             return kind
     if head[:3] == b"BZh" and head[3:4] in b"123456789" and head[4:10] in BZIP2_BLOCKS and head[3:4]:
-        return "bzip2", "bzcat"
+        return "bzip2", "bzcat", "bz2"
     return None
 
 
-def compressed_stdin_message(kind: tuple[str, str]) -> str:
-    name, command = kind
+def compressed_stdin_message(kind: tuple[str, str, str]) -> str:
+    name, command, suffix = kind
     return (
-        f"{name}-compressed data on stdin: decompress it first ({command} x | arabic-norm ...), or give the "
-        f"file's path (arabic-norm ... x), which is read decompressed"
+        f"{name}-compressed data on stdin: decompress it first ({command} FILE.{suffix} | arabic-norm ...), "
+        f"or give the path (arabic-norm ... FILE.{suffix}): a .{suffix} file is read and written compressed"
     )
 
 

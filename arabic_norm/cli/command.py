@@ -90,8 +90,9 @@ class ArabicNormCommand(click.Command):
             formatter.write_text(
                 "Without steps on the command line: --preset, else `steps` or `preset` from "
                 "[tool.arabic-norm] in the nearest pyproject.toml or .arabic-norm.toml (searched from "
-                "the current directory up to the repository root), else the default preset. Keys: "
-                "steps, preset, include, exclude, errors."
+                "the common parent of the paths, or the current directory for stdin, up to the repository "
+                "root; -v names it, --no-config ignores it), else the default preset. Keys: "
+                "steps, preset, include, exclude, errors, protect, markdown."
             )
         with formatter.section("Exit codes"):
             formatter.write_dl([(str(code), text) for code, text in EXIT_CODES])

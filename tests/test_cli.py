@@ -157,11 +157,12 @@ def test_global_option_after_a_step_says_where_it_belongs(cwd):
     assert "--check is a global option: put it before the steps" in result.stderr
 
 
-def test_option_after_the_paths_is_a_usage_error(cwd):
+def test_an_unknown_option_after_the_paths_is_a_usage_error(cwd):
+    # (global options after the paths are accepted, as black's: see test_cli_repo.py)
     (cwd / "a.txt").write_text("x")
-    result = run("diacritics", "a.txt", "--in-place")
+    result = run("diacritics", "a.txt", "--in-plac")
     assert result.exit_code == 2
-    assert "--in-place: options go before the steps and paths" in result.stderr
+    assert "--in-plac: options go before the steps and paths" in result.stderr
     assert (cwd / "a.txt").read_text() == "x"
 
 
@@ -171,10 +172,11 @@ def test_unknown_preset_names_the_closest(cwd):
     assert "unknown preset 'serch' (did you mean 'search'?)" in result.stderr
 
 
-def test_preset_and_steps_together_are_refused(cwd):
-    result = run("--preset", "search", "alef", input="x")
-    assert result.exit_code == 2
-    assert "either --preset or steps" in result.stderr
+def test_steps_after_a_preset_extend_it(cwd):
+    # default (diacritics tatweel alef ya quotes) then hamza --to hamza: "أ" -> "ا" by alef first
+    result = run("--preset", "default", "hamza", "--to", "hamza", input="مُؤْمِن أحمـد\n")
+    assert result.exit_code == 0
+    assert result.stdout == "مءمن احمد\n"
 
 
 @pytest.mark.parametrize(

@@ -29,10 +29,11 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 from .. import __version__
 from ..chain import StepSpec, closest, scan
 from ..errors import ChainError, ConfigError, UsageError
-from ..pipeline import Pipeline
+from ..pipeline import DEFAULT_PROTECT, Pipeline
 from ..presets import PRESETS
+from ..protect import Protect
 from ..steps import STEPS, Step
-from .config import load_config
+from .config import Config, load_config, search_start
 from .discover import DEFAULT_EXCLUDE, DEFAULT_INCLUDE, Source, discover
 from .process import Settings, process_all, process_on_dask, same_file
 from .report import (
@@ -64,8 +65,18 @@ class ConfigFileError(click.ClickException):
 
 class ArabicNormCommand(click.Command):
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        args = [_DASHDASH if a == "--" else a for a in args]
+        args = [_DASHDASH if a == "--" else a for a in options_first(self.params, args)]
         return super().parse_args(ctx, args)
+
+    def shell_complete(self, ctx: click.Context, incomplete: str):
+        """Words starting with `-`: the options of the step being written, then the global ones."""
+        from click.shell_completion import CompletionItem
+
+        step, paths_begun = _completing(ctx.params.get("args") or ())
+        items = []
+        if step is not None and not paths_begun:
+            items = [CompletionItem(o.flag, help=o.help) for o in step.options if o.flag.startswith(incomplete)]
+        return items + super().shell_complete(ctx, incomplete)
 
     def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         formatter.write_usage(ctx.command_path, "[GLOBAL OPTIONS] [STEP [STEP OPTIONS]]... [--] [PATH]...")
@@ -79,11 +90,87 @@ class ArabicNormCommand(click.Command):
             formatter.write_text(
                 "Without steps on the command line: --preset, else `steps` or `preset` from "
                 "[tool.arabic-norm] in the nearest pyproject.toml or .arabic-norm.toml (searched from "
-                "the current directory up to the repository root), else the default preset. Keys: "
-                "steps, preset, include, exclude, errors."
+                "the common parent of the paths, or the current directory for stdin, up to the repository "
+                "root; -v names it, --no-config ignores it), else the default preset. Keys: "
+                "steps, preset, include, exclude, errors, protect, markdown."
             )
         with formatter.section("Exit codes"):
             formatter.write_dl([(str(code), text) for code, text in EXIT_CODES])
+
+
+# --- global options after the paths ------------------------------------------------------------
+def options_first(params, args: list[str]) -> list[str]:
+    """`args` with the global options written after the paths moved before the steps, as black
+    and ruff accept them (`arabic-norm a.txt --check`, `arabic-norm diacritics a.txt -i`). The
+    paths begin where `chain.scan` stops reading steps; a `--` before them, or among them, keeps
+    every word after it a path. Anything the scan refuses is left for the real parse to report."""
+    takes_value = {}
+    for p in params:
+        if isinstance(p, click.Option):
+            for flag in (*p.opts, *p.secondary_opts):
+                takes_value[flag] = not p.is_flag and not p.count
+    i = 0
+    while i < len(args) and args[i].startswith("-") and args[i] not in ("-", "--"):
+        flag, eq, _ = args[i].partition("=")
+        i += 2 if takes_value.get(flag) and not eq else 1
+    try:
+        _, rest = scan(args[i:])
+    except ChainError:
+        return args
+    head, moved, paths = args[: len(args) - len(rest)], [], []
+    n = 0
+    while n < len(rest):
+        word = rest[n]
+        if word == "--":
+            paths += rest[n:]
+            break
+        flag, eq, _ = word.partition("=")
+        if flag in takes_value:
+            width = 2 if takes_value[flag] and not eq else 1
+            moved += rest[n : n + width]
+            n += width
+        else:
+            paths.append(word)
+            n += 1
+    return moved + head + paths if moved else args
+
+
+# --- shell completion (click's: _ARABIC_NORM_COMPLETE=bash_source arabic-norm) -----------------
+def _completing(tokens) -> tuple[Step | None, bool]:
+    """While completing after `tokens`: the step being written (None if none) and whether the
+    paths have begun (a word that is neither a step nor a step option, or `--`)."""
+    tokens = ["--" if t == _DASHDASH else t for t in tokens]
+    if "--" in tokens:
+        return None, True
+    try:
+        _, rest = scan(tokens)
+    except ChainError:  # a step option still waiting for its value
+        rest = []
+    step = next((STEPS[t] for t in reversed(tokens[: len(tokens) - len(rest)]) if t in STEPS), None)
+    return step, bool(rest)
+
+
+def complete_args(ctx: click.Context, param: click.Parameter, incomplete: str):
+    """Completions of a word after the global options: a step option's value, else step names
+    and file names, else (once the paths have begun) file names."""
+    from click.shell_completion import CompletionItem
+
+    tokens = ctx.params.get("args") or ()
+    files = CompletionItem(incomplete, type="file")
+    step, paths_begun = _completing(tokens)
+    if paths_begun:
+        return [files]
+    option = next((o for o in step.options if tokens and o.flag == tokens[-1]), None) if step else None
+    if option is not None and option.takes_value:
+        return [CompletionItem(c) for c in option.choices if c.startswith(incomplete)]
+    steps = [CompletionItem(name, help=s.summary) for name, s in STEPS.items() if name.startswith(incomplete)]
+    return [files, *steps]
+
+
+def complete_presets(ctx: click.Context, param: click.Parameter, incomplete: str):
+    from click.shell_completion import CompletionItem
+
+    return [CompletionItem(name, help=p.chain) for name, p in PRESETS.items() if name.startswith(incomplete)]
 
 
 # --- step help, generated from the step data ----------------------------------------------------
@@ -136,8 +223,10 @@ def split_args(tokens: list[str], global_flags: set[str] = frozenset()) -> tuple
             )
 
     specs, rest = scan(tokens, on_step, on_unknown_option)
-    if rest[:1] == ["--"]:
-        return specs, rest[1:], True
+    if "--" in rest:  # the words after it are paths, whatever they look like
+        cut = rest.index("--")
+        check_paths(rest[:cut], False)
+        return specs, rest[:cut] + rest[cut + 1 :], True
     return specs, rest, False
 
 
@@ -154,8 +243,8 @@ def check_paths(paths: list[str], forced: bool) -> None:
             raise click.UsageError(f"unknown step {path!r}{closest(path, STEPS)}; see --list-steps")
 
 
-def resolve_pipeline(chain: list[StepSpec], preset: str | None, config) -> Pipeline:
-    pipeline = choose_pipeline(chain, preset, config)
+def resolve_pipeline(chain: list[StepSpec], preset: str | None, config, protect=DEFAULT_PROTECT) -> Pipeline:
+    pipeline = Pipeline(choose_pipeline(chain, preset, config).specs, protect)
     try:
         _ = pipeline.passes  # build every step now, before any file is touched
     except ImportError as e:  # a step whose optional dependency is missing (e.g. camel-tools)
@@ -165,12 +254,10 @@ def resolve_pipeline(chain: list[StepSpec], preset: str | None, config) -> Pipel
 
 def choose_pipeline(chain: list[StepSpec], preset: str | None, config) -> Pipeline:
     try:
+        if preset:  # steps after --preset extend it: --preset search hamza --to hamza
+            return Pipeline.preset(preset) + Pipeline(chain)
         if chain:
-            if preset:
-                raise click.UsageError("give either --preset or steps, not both")
             return Pipeline(chain)
-        if preset:
-            return Pipeline.preset(preset)
     except ChainError as e:
         raise click.UsageError(str(e)) from None
     try:
@@ -194,12 +281,25 @@ def _globs_help(globs) -> str:
         "max_content_width": 100,
     },
 )
-@click.option("--preset", metavar="NAME", help="Run a named preset (see below) instead of steps.")
+@click.option(
+    "--preset",
+    metavar="NAME",
+    shell_complete=complete_presets,
+    help="Run a named preset (see below); steps given after it are added to its chain.",
+)
 @click.option(
     "--config",
     "config_path",
     type=click.Path(exists=True, dir_okay=False),
-    help="Read settings from this file instead of the nearest pyproject.toml / .arabic-norm.toml.",
+    help="Read settings from this file (any name; keys at the top level or under [tool.arabic-norm]) instead "
+    "of the nearest pyproject.toml / .arabic-norm.toml.",
+)
+@click.option("--no-config", is_flag=True, help="Ignore every configuration file.")
+@click.option(
+    "--stdin-filename",
+    metavar="PATH",
+    help="The file name stdin stands for: where the configuration is searched from, Markdown or JSON by its "
+    "extension, the name in messages.",
 )
 @click.option("-i", "--in-place", is_flag=True, help="Rewrite the files (only those that change; permissions kept).")
 @click.option("--check", is_flag=True, help="Write nothing; list the files that would change and exit 1 if any would.")
@@ -237,6 +337,27 @@ def _globs_help(globs) -> str:
     help="In directories, also take the files that .gitignore files ignore (respected by default).",
 )
 @click.option(
+    "--no-protect",
+    is_flag=True,
+    help="Normalize everything: no protected spans (by default URLs, e-mail addresses, `arabic-norm: off` "
+    "regions, and in Markdown files fenced and inline code are left as they are).",
+)
+@click.option("--markdown", is_flag=True, help="Protect Markdown code in every input, not only in .md/.markdown files.")
+@click.option(
+    "--protect",
+    "protect_patterns",
+    multiple=True,
+    metavar="REGEX",
+    help="Also leave the matches of this regular expression (Python syntax, within a line) as they are "
+    "(repeatable; added to the configuration's `protect`).",
+)
+@click.option(
+    "--as-text",
+    is_flag=True,
+    help="Normalize JSON, JSON Lines and CSV files as plain text (refused without --field/--column otherwise: "
+    "their quoting would break).",
+)
+@click.option(
     "--errors",
     type=click.Choice(["strict", "surrogateescape"]),
     help="Bytes that are not UTF-8: an error naming file, line and byte offset (strict, the default), "
@@ -244,7 +365,10 @@ def _globs_help(globs) -> str:
 )
 @click.option("--list-steps", is_flag=True, help="Show every step and preset, then exit.")
 @click.option(
-    "--explain", is_flag=True, help="Show the resolved pipeline and what each step changes in a sample, then exit."
+    "--explain",
+    is_flag=True,
+    help="Show the resolved pipeline and what each step changes in a sample (the first lines of the first PATH "
+    "when one is given), then exit.",
 )
 @click.option("--sample", metavar="TEXT", help="The sample text for --explain.")
 @click.option(
@@ -298,7 +422,13 @@ def _globs_help(globs) -> str:
 @click.option("-q", "--quiet", is_flag=True, help="Only report errors.")
 @click.option("-v", "--verbose", is_flag=True, help="Also report unchanged and skipped files.")
 @click.version_option(__version__, "--version", prog_name="arabic-norm", message="%(prog)s %(version)s")
-@click.argument("args", nargs=-1, type=click.UNPROCESSED, metavar="[STEP [STEP OPTIONS]]... [--] [PATH]...")
+@click.argument(
+    "args",
+    nargs=-1,
+    type=click.UNPROCESSED,
+    metavar="[STEP [STEP OPTIONS]]... [--] [PATH]...",
+    shell_complete=complete_args,
+)
 @click.pass_context
 def command(ctx: click.Context, args, **opts) -> None:
     """Normalize Arabic text: run the given steps, in order, over files or stdin.
@@ -361,6 +491,12 @@ class Request:
     no_gitignore: bool = False
     force_exclude: bool = False
     dask_address: str | None = None
+    no_config: bool = False
+    stdin_filename: str | None = None
+    no_protect: bool = False
+    markdown: bool = False
+    protect_patterns: tuple[str, ...] = ()
+    as_text: bool = False
 
     def __post_init__(self) -> None:
         # Click hands over `--` as a value of -o/--output-dir in its own disguise.
@@ -393,7 +529,32 @@ class Request:
             fields=tuple(self.fields),
             columns=tuple(self.columns),
             on_error=self.on_error,
+            as_text=self.as_text,
         )
+
+    def config(self, paths: list[str], say: Reporter):
+        """The configuration: --config FILE, else the nearest file from the paths' common parent
+        (none with --no-config); with -v, which file it is."""
+        if self.no_config:
+            say.detail("configuration: none (--no-config)")
+            return Config()
+        start = search_start(paths or ["-"], self.stdin_filename)
+        config = load_config(self.config_path, start)
+        if config.path is not None:
+            say.detail(f"configuration: {config.path}")
+        else:
+            say.detail(f"configuration: none found (searched from {start} up to the repository root)")
+        return config
+
+    def protect(self, config) -> Protect | None:
+        """What to leave as it is: on by default, --no-protect or `protect = false` for nothing."""
+        if self.no_protect or config.protect is False:
+            return None
+        patterns = (*(config.protect or ()), *self.protect_patterns)
+        try:
+            return Protect(markdown=self.markdown or bool(config.markdown), patterns=patterns)
+        except ValueError as e:  # a --protect that is not a regular expression
+            raise UsageError(f"--protect: {e}") from None
 
 
 def run(request: Request) -> int:
@@ -402,10 +563,11 @@ def run(request: Request) -> int:
         print_steps()
         return EXIT_OK
     chain, paths, forced = split_args(request.tokens, request.global_flags)
-    config = load_config(request.config_path)
-    pipeline = resolve_pipeline(chain, request.preset, config)
+    say = Reporter(request.quiet, request.verbose)
+    config = request.config(paths, say)
+    pipeline = resolve_pipeline(chain, request.preset, config, request.protect(config))
     if request.explain:
-        click.echo(pipeline.explain(request.sample if request.sample is not None else SAMPLE))
+        click.echo(pipeline.explain(explain_sample(request.sample, paths, forced)))
         return EXIT_OK
     write_back, flag = request.write_back()
     paths = input_paths(paths, forced, write_back, flag, request.output)
@@ -414,12 +576,23 @@ def run(request: Request) -> int:
     skip = [request.output_dir] if request.output_dir else ()
     sources = list(
         discover(
-            paths, include, exclude, skip=skip, gitignore=not request.no_gitignore, force_exclude=request.force_exclude
+            paths,
+            include,
+            exclude,
+            skip=skip,
+            gitignore=not request.no_gitignore,
+            force_exclude=request.force_exclude,
+            stdin_filename=request.stdin_filename,
         )
     )
+    if not sources:
+        if any(os.path.isdir(p) for p in paths):
+            say.warn(nothing_found(paths, include, exclude))
+        else:
+            say.detail("every file named is excluded (--force-exclude)")
     targets = _targets(sources, request.output, request.output_dir)
     settings = request.settings(write_back, config)
-    report = Report(Reporter(request.quiet, request.verbose), write_back, settings.errors, request.output_dir)
+    report = Report(say, write_back, settings.errors, request.output_dir)
     bar = progress_bar(request.progress, request.quiet, sources)
     with bar or contextlib.nullcontext():
         if request.dask_address is not None:
@@ -430,6 +603,36 @@ def run(request: Request) -> int:
     if request.stats:
         print_stats(pipeline, report.results)
     return report.return_code
+
+
+# The first lines of a file --explain takes as its sample.
+EXPLAIN_LINES = 5
+
+
+def explain_sample(sample: str | None, paths: list[str], forced: bool) -> str:
+    """--sample, else the first lines of the first path given (a file, also compressed), else SAMPLE."""
+    if sample is not None:
+        return sample
+    path = next((p for p in paths if p != "-"), None)
+    if path is None:
+        return SAMPLE
+    check_paths(paths, forced)
+    from ..stream.compression import open_compressed
+
+    try:
+        with open_compressed(path, "rb") as f:
+            lines = [f.readline() for _ in range(EXPLAIN_LINES)]
+    except (OSError, ValueError) as e:
+        raise UsageError(f"--explain {path}: cannot read a sample: {getattr(e, 'strerror', None) or e}") from None
+    return b"".join(lines).decode("utf-8", "replace").rstrip("\r\n")
+
+
+def nothing_found(paths: list[str], include, exclude) -> str:
+    """The message of a run that found no file: where it looked and with which globs."""
+    return (
+        f"no files found in {', '.join(paths)} (include: {' '.join(include)}, also compressed; "
+        f"exclude: {' '.join(exclude)}); give --include GLOB, or the configuration's include"
+    )
 
 
 def input_paths(paths: list[str], forced: bool, write_back: WriteBack, flag: str | None, output: str | None):

@@ -7,6 +7,8 @@ import os
 from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
+from ..stream.compression import SUFFIXES as COMPRESSION_SUFFIXES
+
 # Files looked at when a directory is given. JSON, JSONL and CSV are not among them: the `quotes`
 # step of the default preset writes `"`, which would break their quoting. Name them explicitly or
 # with --include when the chain is safe for them.
@@ -23,10 +25,19 @@ class Source(NamedTuple):
     path: str | None
     relative: str = ""
     found: bool = False  # found by recursing into a directory (binary files are then skipped)
+    stdin_filename: str | None = None  # for stdin: the file name it stands for (--stdin-filename)
 
     @property
     def name(self) -> str:
-        return "<stdin>" if self.path is None else self.path
+        if self.path is None:
+            return f"<stdin: {self.stdin_filename}>" if self.stdin_filename else "<stdin>"
+        return self.path
+
+    @property
+    def label(self) -> str | None:
+        """The file name that says what the input is (Markdown, JSON...): the path, or for stdin
+        the --stdin-filename (None without one)."""
+        return self.path if self.path is not None else self.stdin_filename
 
 
 class Missing(NamedTuple):
@@ -40,6 +51,18 @@ def _matches(relative: str, patterns: Iterable[str]) -> bool:
     return any(fnmatch.fnmatchcase(name, p) or fnmatch.fnmatchcase(relative, p) for p in patterns)
 
 
+def plain_name(name: str) -> str:
+    """`name` without a compression suffix (`a.md.gz` -> `a.md`)."""
+    stem, dot, suffix = name.rpartition(".")
+    return stem if dot and "/" not in suffix and f".{suffix.lower()}" in COMPRESSION_SUFFIXES else name
+
+
+def _included(relative: str, include: Iterable[str]) -> bool:
+    """Whether `include` takes the file: its name, or its name without a compression suffix
+    (`*.txt` takes `a.txt.gz`, `a.txt.bz2`, `a.txt.xz`, `a.txt.zst`)."""
+    return _matches(relative, include) or _matches(plain_name(relative), include)
+
+
 def discover(
     paths: Iterable[str],
     include: Iterable[str] = DEFAULT_INCLUDE,
@@ -47,6 +70,7 @@ def discover(
     skip: Iterable[str] = (),
     gitignore: bool = True,
     force_exclude: bool = False,
+    stdin_filename: str | None = None,
 ) -> Iterator[Source | Missing]:
     """Sources for the given paths, in order: `-` is stdin, files as given, directories recursed
     (sorted, include/exclude applied, directories in `skip` left out, and with `gitignore` what
@@ -55,7 +79,7 @@ def discover(
     skip_real = {os.path.realpath(s) for s in skip}
     for path in paths:
         if path == "-":
-            yield Source(None)
+            yield Source(None, stdin_filename=stdin_filename)
         elif os.path.isdir(path):
             yield from _walk(path, include, exclude, skip_real, gitignore)
         elif os.path.exists(path):
@@ -74,7 +98,7 @@ def named_file_excluded(path: str, include: Iterable[str], exclude: Iterable[str
     if any(_matches("/".join(parts[:i]), exclude) for i in range(1, len(parts))):
         return True
     relative = "/".join(parts)
-    return not _matches(relative, include) or _matches(relative, exclude)
+    return not _included(relative, include) or _matches(relative, exclude)
 
 
 def _walk(root: str, include, exclude, skip_real, gitignore: bool = True) -> Iterator[Source]:
@@ -107,7 +131,7 @@ def _walk(root: str, include, exclude, skip_real, gitignore: bool = True) -> Ite
                     continue
                 if not skip_real or os.path.realpath(entry.path) not in skip_real:
                     subdirs.append((entry.path, relative + "/"))
-            elif _matches(relative, include) and not _matches(relative, exclude):
+            elif _included(relative, include) and not _matches(relative, exclude):
                 yield Source(entry.path, relative, found=True)
         for path, relative in reversed(subdirs):
             stack.append((path, relative, ignore.entering(path) if ignore is not None else None))

@@ -10,6 +10,7 @@ Where the pairs go is in writeback.py, which inputs in discover.py.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import stat
 import sys
@@ -20,7 +21,7 @@ from ..errors import InputError, UndecodableInput, UsageError
 from ..pipeline import Pipeline
 from ..stream.blocks import BLOCK_SIZE, FILE_BLOCK_SIZE, file_blocks, lines_counted_in, ready_reader
 from ..stream.compression import is_compressed, open_compressed
-from .discover import Missing, Source
+from .discover import Missing, Source, plain_name
 from .writeback import SINKS, WriteBack, write_file
 
 # A file found by recursion whose first bytes hold a NUL byte is binary and skipped (as git and
@@ -56,6 +57,7 @@ class Settings(NamedTuple):
     fields: tuple[str, ...] = ()  # JSONL: normalize only these fields (formats/)
     columns: tuple[str, ...] = ()  # CSV/TSV: normalize only these columns
     on_error: str = "fail"  # malformed JSONL line / CSV record: skip (copy unchanged, report) | fail
+    as_text: bool = False  # JSON, JSONL and CSV files normalized as plain text (else refused)
 
 
 class FileResult:
@@ -120,11 +122,18 @@ def process_file(
     returned as status "error" with a message naming the file; the file is then left untouched.
     """
     tally = Tally(on_block)
+    if refusal := structured_refusal(source.label, settings, pipeline):
+        return tally.result(source, "error", refusal)
+    pipeline = for_file(pipeline, source.label)
     if out is None and settings.mode in (WriteBack.STDOUT, WriteBack.DIFF):
         out = sys.stdout.buffer
     try:
         if source.path is None:
-            changed = _normalize(pipeline, source, _stdin_reader(), None, target, settings, out, tally)
+            read = _stdin_reader()
+            head = _stdin_head(read, settings.block_size)
+            if kind := compressed_kind(head):
+                return tally.result(source, "error", compressed_stdin_message(kind))
+            changed = _normalize(pipeline, source, _prepend(head, read), None, target, settings, out, tally)
         else:
             if source.found and (kind := _special_kind(source.path)):  # never opened: it could block
                 return tally.result(source, "skipped", f"{kind}, not a regular file, skipped")
@@ -149,6 +158,97 @@ def process_file(
     except InputError as e:  # malformed JSONL/CSV, a missing column, corrupt .xz/.zst, a failed worker
         return tally.result(source, "error", str(e))
     return tally.result(source, "changed" if changed else "unchanged")
+
+
+# Files whose quoting a text chain breaks (the `quotes` step writes `"`): refused without
+# --field/--column/--as-text. TSV (.tsv/.tab) stays text, as in the default include: it has no
+# quoting (a `"` is an ordinary character there), so only a chain that changes tabs can break it
+# (`whitespace` turns them into spaces): refused then, with the same message.
+STRUCTURED = {
+    ".json": "JSON",
+    ".jsonl": "JSON Lines",
+    ".ndjson": "JSON Lines",
+    ".jsonlines": "JSON Lines",
+    ".csv": "CSV",
+    ".tsv": "TSV",
+    ".tab": "TSV",
+}
+_TABS = "ا\tب\t\tج\t"
+
+
+def structured_refusal(name: str | None, settings: Settings, pipeline: Pipeline) -> str:
+    """Why a JSON, JSON Lines or CSV file (or a TSV file, with a chain that changes tabs) may not
+    be normalized as text ("" when it may)."""
+    if name is None or settings.as_text or settings.fields or settings.columns:
+        return ""
+    kind = STRUCTURED.get(os.path.splitext(plain_name(name))[1].lower())
+    if kind is None or (kind == "TSV" and pipeline(_TABS) == _TABS):
+        return ""
+    why = "this chain changes its tabs" if kind == "TSV" else "normalized as text its quoting would break"
+    option = "--field NAME (JSON Lines: one document a line)" if kind.startswith("JSON") else "--column NAME"
+    return (
+        f"a {kind} file: {why}; give {option} to normalize only those values, "
+        "or --as-text to normalize it as plain text anyway"
+    )
+
+
+@functools.lru_cache(maxsize=16)
+def _with_protect(pipeline: Pipeline, protect) -> Pipeline:
+    return Pipeline(pipeline.specs, protect)
+
+
+def for_file(pipeline: Pipeline, name: str | None) -> Pipeline:
+    """The pipeline for the input `name`: Markdown code protected in a Markdown file (.md,
+    .markdown, also compressed), see Protect.for_file."""
+    if pipeline.protect is None or name is None:
+        return pipeline
+    protect = pipeline.protect.for_file(plain_name(name))
+    return pipeline if protect is pipeline.protect else _with_protect(pipeline, protect)
+
+
+# What compressed data starts with: (format, the command that decompresses it, the file suffix).
+# bzip2's "BZh" is also text: its block header (or an empty stream's end) must follow the level.
+MAGIC = {
+    b"\x1f\x8b": ("gzip", "zcat", "gz"),
+    b"\xfd7zXZ\x00": ("xz", "xzcat", "xz"),
+    b"\x28\xb5\x2f\xfd": ("zstd", "zstdcat", "zst"),
+}
+BZIP2_BLOCKS = (b"1AY&SY", b"\x17rE8P\x90")
+MAGIC_LENGTH = 10  # "BZh9" + a block header
+
+
+def compressed_kind(head: bytes) -> tuple[str, str, str] | None:
+    """(format, decompressing command, suffix) when `head`, the first bytes of stdin, is compressed data."""
+    for magic, kind in MAGIC.items():
+        if head.startswith(magic):
+            return kind
+    if head[:3] == b"BZh" and head[3:4] in b"123456789" and head[4:10] in BZIP2_BLOCKS and head[3:4]:
+        return "bzip2", "bzcat", "bz2"
+    return None
+
+
+def compressed_stdin_message(kind: tuple[str, str, str]) -> str:
+    name, command, suffix = kind
+    return (
+        f"{name}-compressed data on stdin: decompress it first ({command} FILE.{suffix} | arabic-norm ...), "
+        f"or give the path (arabic-norm ... FILE.{suffix}): a .{suffix} file is read and written compressed"
+    )
+
+
+def _stdin_head(read: Callable[[int], bytes], size: int) -> bytes:
+    """The first bytes of stdin: one read, and more only while they could still be the start of
+    compressed data (a line typed or streamed goes through at once)."""
+    head = read(size)
+    while head and len(head) < MAGIC_LENGTH and _magic_prefix(head):
+        more = read(size)
+        if not more:
+            break
+        head += more
+    return head
+
+
+def _magic_prefix(head: bytes) -> bool:
+    return any(m.startswith(head[: len(m)]) or head.startswith(m) for m in (*MAGIC, b"BZh"))
 
 
 def _stdin_reader() -> Callable[[int], bytes]:
@@ -199,9 +299,22 @@ def _record_pairs(pipeline, source, read, settings):
 
     stats = RecordStats()
     if settings.fields:
+        values = 0
+
+        def counted(text: str) -> str:  # called for each string value at a field: counts matches
+            nonlocal values
+            values += 1
+            return pipeline(text)
+
         yield from iter_jsonl(
-            pipeline, read, settings.fields, on_error=settings.on_error, errors=settings.errors, stats=stats
+            counted, read, settings.fields, on_error=settings.on_error, errors=settings.errors, stats=stats
         )
+        if not values and stats.records:
+            fields = ", ".join(settings.fields)
+            sys.stderr.write(
+                f"arabic-norm: {source.name}: --field {fields} matched no string value in "
+                f"{stats.records} record{'s' if stats.records != 1 else ''} (nothing normalized)\n"
+            )
     else:
         kind = "tsv" if format_of(source.name) == "tsv" else "csv"
         yield from iter_table(

@@ -18,7 +18,7 @@ import contextlib
 import os
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import click
 
@@ -37,7 +37,9 @@ from .config import Config, load_config, search_start
 from .discover import DEFAULT_EXCLUDE, DEFAULT_INCLUDE, Source, discover
 from .process import Settings, process_all, process_on_dask, same_file
 from .report import (
+    EXIT_BROKEN_PIPE,
     EXIT_CODES,
+    EXIT_INPUT,
     EXIT_OK,
     EXIT_USAGE,
     PROGRESS_MIN_BYTES,
@@ -48,6 +50,7 @@ from .report import (
     progress_bar,
     use_color,
 )
+from .streams import OutputError, names_stdout, prepare_streams, refuse_feedback, stdout_closed, stdout_errors
 from .writeback import WriteBack, choose
 
 # --explain shows what each step changes in this sample unless --sample gives another.
@@ -454,6 +457,11 @@ def command(ctx: click.Context, args, **opts) -> None:
             tokens=["--" if t == _DASHDASH else t for t in args], global_flags=frozenset(global_flags), **opts
         )
         exit_code = run(request)
+    except BrokenPipeError:  # the reader went away (`| head`): stop quietly, like cat
+        exit_code = EXIT_BROKEN_PIPE
+    except OutputError as e:
+        Reporter(quiet=False, verbose=False).error(str(e))
+        exit_code = EXIT_INPUT
     except ConfigError as e:
         raise ConfigFileError(str(e)) from None
     except UsageError as e:
@@ -560,19 +568,27 @@ class Request:
 def run(request: Request) -> int:
     """The command, top to bottom: which pipeline, which inputs, where to; returns the exit code."""
     if request.list_steps:
-        print_steps()
+        needs_stdout("--list-steps")
+        with stdout_errors():
+            print_steps()
         return EXIT_OK
     chain, paths, forced = split_args(request.tokens, request.global_flags)
     say = Reporter(request.quiet, request.verbose)
     config = request.config(paths, say)
     pipeline = resolve_pipeline(chain, request.preset, config, request.protect(config))
     if request.explain:
-        click.echo(pipeline.explain(explain_sample(request.sample, paths, forced)))
+        needs_stdout("--explain")
+        with stdout_errors():
+            click.echo(pipeline.explain(explain_sample(request.sample, paths, forced)))
         return EXIT_OK
+    if request.output not in (None, "-") and names_stdout(request.output):
+        request = replace(request, output="-")  # written into stdout, never renamed over /dev/stdout
     write_back, flag = request.write_back()
+    if write_back in (WriteBack.STDOUT, WriteBack.DIFF):
+        needs_stdout("--diff" if write_back is WriteBack.DIFF else "the normalized text")
     paths = input_paths(paths, forced, write_back, flag, request.output)
-    include = tuple(request.include) or config.include or DEFAULT_INCLUDE
-    exclude = tuple(request.exclude) or config.exclude or DEFAULT_EXCLUDE
+    include = tuple(request.include) or _configured(config.include, DEFAULT_INCLUDE)
+    exclude = tuple(request.exclude) or _configured(config.exclude, DEFAULT_EXCLUDE)
     skip = [request.output_dir] if request.output_dir else ()
     sources = list(
         discover(
@@ -591,6 +607,14 @@ def run(request: Request) -> int:
         else:
             say.detail("every file named is excluded (--force-exclude)")
     targets = _targets(sources, request.output, request.output_dir)
+    refused = refuse_feedback(
+        [s.path for s in sources if isinstance(s, Source) and s.path is not None],
+        stdin_read=any(isinstance(s, Source) and s.path is None for s in sources),
+        stdout_written=write_back in (WriteBack.STDOUT, WriteBack.DIFF),
+        output=request.output if request.output != "-" else None,
+    )
+    if refused:
+        raise UsageError(refused)
     settings = request.settings(write_back, config)
     report = Report(say, write_back, settings.errors, request.output_dir)
     bar = progress_bar(request.progress, request.quiet, sources)
@@ -633,6 +657,17 @@ def nothing_found(paths: list[str], include, exclude) -> str:
         f"no files found in {', '.join(paths)} (include: {' '.join(include)}, also compressed; "
         f"exclude: {' '.join(exclude)}); give --include GLOB, or the configuration's include"
     )
+
+
+def needs_stdout(what: str) -> None:
+    """A usage error when stdout was closed (`>&-`) and `what` would be written there."""
+    if stdout_closed():
+        raise UsageError(f"stdout is closed: nowhere to write {what}; use -o FILE, -i or --check")
+
+
+def _configured(globs: tuple[str, ...] | None, default: tuple[str, ...]) -> tuple[str, ...]:
+    """The configuration's globs when it gives the key (`exclude = []`: none), else the default."""
+    return default if globs is None else globs
 
 
 def input_paths(paths: list[str], forced: bool, write_back: WriteBack, flag: str | None, output: str | None):
@@ -682,6 +717,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         command.main(args=list(argv) if argv is not None else None, prog_name="arabic-norm")
     except SystemExit as e:
         code = e.code
+    except OSError as e:  # --help or --version to a full disk (click re-raises it)
+        Reporter(quiet=False, verbose=False).error(str(OutputError(e)))
+        return EXIT_INPUT
     else:  # pragma: no cover (click's standalone mode always exits)
         code = EXIT_OK
     if code is None:
@@ -698,8 +736,17 @@ def entry() -> None:
     Everything the command does is finished when `main` returns (files committed, worker
     processes joined, streams flushed below), so the interpreter's clean-up (freeing every object
     and module, numpy's among them) is skipped: it would add a tenth to a fast run."""
+    prepare_streams()  # closed descriptors held by /dev/null, messages in UTF-8 (streams.py)
     code = main()
-    for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(OSError, ValueError):  # a closed pipe (`| head`): nothing to add
-            stream.flush()
+    try:
+        if sys.stdout is not None:
+            sys.stdout.flush()  # what --help, --list-steps or --explain left in the buffer
+    except BrokenPipeError:
+        code = EXIT_BROKEN_PIPE
+    except (OSError, ValueError) as e:
+        with contextlib.suppress(OSError, ValueError):
+            sys.stderr.write(f"arabic-norm: error: <stdout>: {getattr(e, 'strerror', None) or e}\n")
+        code = code or EXIT_INPUT
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        sys.stderr.flush()
     os._exit(code)

@@ -79,7 +79,11 @@ def _read_toml(path: Path) -> dict:
 
     try:
         with open(path, "rb") as f:
-            return tomllib.load(f)
+            data = f.read()
+        # A leading UTF-8 BOM (Windows editors write one) is not TOML, but not content either.
+        return tomllib.loads(data.removeprefix(b"\xef\xbb\xbf").decode("utf-8"))
+    except UnicodeDecodeError as e:
+        raise ConfigError(f"{path}: not valid TOML: not UTF-8 (byte {e.start})") from None
     except tomllib.TOMLDecodeError as e:
         raise ConfigError(f"{path}: not valid TOML: {e}") from None
     except OSError as e:
@@ -102,10 +106,14 @@ def find_config(start: Path | None = None) -> Path | None:
 
 
 def _globs(path: Path, key: str, value, what: str = "glob patterns") -> tuple[str, ...]:
+    """The globs of `include` or `exclude`. `exclude = []` means exclude nothing; `include = []`
+    would take no file from any directory, so it is refused rather than silently doing nothing."""
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise ConfigError(f"{path}: {key!r} must be a list of {what}")
+    if key == "include" and not value:
+        raise ConfigError(f"{path}: 'include' is empty: no file would be taken from directories; remove the key")
     return tuple(value)
 
 
@@ -122,6 +130,8 @@ def parse_config(path: Path, table: dict) -> Config:
             steps = " ".join(steps)
         if not isinstance(steps, str):
             raise ConfigError(f"{where}: 'steps' must be a string in chain syntax or a list of strings")
+        if not steps.strip():  # would silently run nothing: say so
+            raise ConfigError(f"{where}: 'steps' is empty: name at least one step, or remove the key")
         try:
             parse_chain(shlex.split(steps))
         except (ChainError, ValueError) as e:

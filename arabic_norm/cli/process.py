@@ -22,6 +22,7 @@ from ..pipeline import Pipeline
 from ..stream.blocks import BLOCK_SIZE, FILE_BLOCK_SIZE, file_blocks, lines_counted_in, ready_reader
 from ..stream.compression import is_compressed, open_compressed
 from .discover import Missing, Source, plain_name
+from .streams import WRITE_ERRNOS, OutputError, StdoutWriter
 from .writeback import SINKS, WriteBack, write_file
 
 # A file found by recursion whose first bytes hold a NUL byte is binary and skipped (as git and
@@ -148,9 +149,11 @@ def process_file(
                 changed = _normalize(pipeline, source, read, fd, target, settings, out, tally)
     except UndecodableInput as e:
         return tally.result(source, "error", f"line {e.line}, byte offset {e.offset}: {e.reason}")
-    except BrokenPipeError:
+    except (BrokenPipeError, OutputError):  # the output failed: the run stops (see streams.py)
         raise
     except OSError as e:  # unreadable, or failing while read (e.g. EIO)
+        if settings.mode == WriteBack.STDOUT and e.errno in WRITE_ERRNOS:  # a worker writing stdout
+            raise OutputError(e) from None
         message = e.strerror or str(e)
         if e.filename and e.filename != source.path:
             message += f": {e.filename}"
@@ -394,7 +397,7 @@ def process_all(pipeline: Pipeline, sources, targets: dict, settings: Settings, 
             "-j with --field/--column: records are not split across workers; -j runs one file per worker "
             "with several files and -i, --check or --output-dir"
         )
-    out = sys.stdout.buffer
+    out = StdoutWriter(sys.stdout.buffer) if settings.mode in (WriteBack.STDOUT, WriteBack.DIFF) else None
     n = 0
     for item in sources:
         if isinstance(item, Missing):

@@ -21,11 +21,23 @@ from .process import FileResult
 from .writeback import WriteBack
 
 EXIT_OK, EXIT_CHANGED, EXIT_USAGE, EXIT_INPUT = 0, 1, 2, 3
+# The reader of stdout went away (`arabic-norm big.txt | head -1`): 128 + SIGPIPE, what the shell
+# reports for cat or grep in the same place; quietly, and never 1 ("would change").
+EXIT_BROKEN_PIPE = 141
 EXIT_CODES = (
     (EXIT_OK, "success (with --check or --diff: nothing would change)"),
     (EXIT_CHANGED, "--check or --diff: some input would change"),
-    (EXIT_USAGE, "usage or configuration error (unknown step, option, preset or config key)"),
-    (EXIT_INPUT, "input error: a path that does not exist or cannot be read (or written), bytes that are not UTF-8"),
+    (
+        EXIT_USAGE,
+        "usage or configuration error (unknown step, option, preset or config key; stdout needed but closed; "
+        "an input that is also the output)",
+    ),
+    (
+        EXIT_INPUT,
+        "input error: a path that does not exist or cannot be read (or written), bytes that are not UTF-8; "
+        "or stdout cannot be written (full disk)",
+    ),
+    (EXIT_BROKEN_PIPE, "the reader of stdout closed the pipe (| head): the run stops quietly, like cat"),
 )
 # With --progress not given, the bar appears on a terminal for runs over this many bytes.
 PROGRESS_MIN_BYTES = 64 << 20

@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import os
 import pty
+import re
 import shutil
 import subprocess
 import sys
@@ -204,3 +205,80 @@ def test_diff_on_a_terminal_is_coloured_and_no_color_turns_it_off(cwd):
     assert "\x1b[7mأ\x1b[27m".encode() in shown  # the changed character highlighted
     plain = run_on_terminal("--diff", "alef", "t.txt", cwd=cwd, env={**PLAIN_ENV, "NO_COLOR": "1"})
     assert ESC not in plain and "-أحمد".encode() in plain
+
+
+# --- --list-steps --------------------------------------------------------------------------------------------
+def test_list_steps_reads_at_80_columns_off_a_terminal(cwd):
+    done = run("--list-steps")
+    assert done.returncode == 0
+    lines = done.stdout.decode().splitlines()
+    assert ESC not in done.stdout
+    assert max(map(len, lines)) <= 80
+    assert not [line for line in lines if line != line.rstrip()]  # no padding
+    for name, step in STEPS.items():
+        assert name in lines, name  # a block per step, its name on a line of its own
+        # the summary is words to find (grep), not a table cell cut into 14-character pieces
+        first_words = " ".join(step.summary.split()[:4])
+        assert any(first_words in line for line in lines), name
+        for option in step.options:
+            assert any(line.strip().startswith(option.usage) for line in lines), option.usage
+
+
+def test_list_steps_plain_is_one_line_per_step(cwd):
+    done = run("--list-steps", "--plain")
+    lines = done.stdout.decode().splitlines()
+    assert [line.split("\t")[0] for line in lines] == list(STEPS)
+    assert all(line.count("\t") == 1 for line in lines)
+    assert f"diacritics\t{STEPS['diacritics'].summary}" in lines
+
+
+def test_list_steps_on_a_narrow_terminal_wraps_to_its_width(cwd):
+    shown = run_on_terminal("--list-steps", cwd=cwd, columns=60)
+    text = re.sub(r"\x1b\[[0-9;]*m", "", shown.decode()).replace("\r\n", "\n")
+    assert "\x1b[1mdiacritics" in shown.decode()  # step names bold on a terminal
+    assert max(len(line) for line in text.splitlines()) <= 60
+
+
+# --- progress ------------------------------------------------------------------------------------------------
+LONG_NAME = "كتاب_" + "طويل_جدا_" * 8 + ".txt"
+
+
+def test_progress_bar_stays_on_one_line_with_a_long_file_name(cwd):
+    (cwd / LONG_NAME).write_bytes("أحمد\n".encode() * 50_000)
+    shown = run_on_terminal("--progress", "-o", "out.txt", LONG_NAME, cwd=cwd).decode()
+    assert "…" in shown  # the name was cut to fit
+    frames = re.sub(r"\x1b\[[0-9;?]*[a-zA-Z]", "", shown).split("\r")
+    drawn = [frame for frame in frames if "[1/1]" in frame]
+    assert drawn
+    for frame in drawn:
+        assert "\n" not in frame.rstrip("\n") and len(frame.rstrip("\n")) <= 80, frame
+
+
+def test_forced_progress_into_a_log_file_writes_no_escape_codes(cwd):
+    (cwd / "in.txt").write_bytes("أحمد\n".encode() * 1000)
+    logged = run("--progress", "-o", "out.txt", "in.txt", cwd=cwd)
+    assert logged.returncode == 0
+    assert ESC not in logged.stderr
+    assert b"[1/1] in.txt" in logged.stderr and b"bytes" in logged.stderr
+    coloured = run("--progress", "-o", "out.txt", "in.txt", cwd=cwd, env={**PLAIN_ENV, "FORCE_COLOR": "1"})
+    assert ESC in coloured.stderr  # FORCE_COLOR asks for the bar itself
+
+
+# --- --check -v ----------------------------------------------------------------------------------------------
+def test_check_verbose_names_the_first_changed_line_of_each_file(cwd):
+    (cwd / "a.txt").write_bytes("سطر\nسطر\nأحمد\nإسلام\n".encode())
+    # the first change far into the file: past the first blocks of any reader
+    (cwd / "b.txt").write_bytes("سطر\n".encode() * 300_000 + "أ\n".encode())
+    (cwd / "clean.txt").write_bytes("سطر\n".encode())
+    for jobs in ("1", "2"):
+        done = run("-j", jobs, "--check", "-v", "alef", "a.txt", "b.txt", "clean.txt", cwd=cwd)
+        assert done.returncode == 1
+        said = done.stderr.decode()
+        assert "would change: a.txt:3\n" in said and "would change: b.txt:300001\n" in said, jobs
+    quiet = run("--check", "alef", "a.txt", "b.txt", cwd=cwd).stderr.decode()
+    assert "would change: a.txt\n" in quiet and "would change: b.txt\n" in quiet  # as before, without -v
+
+
+def test_check_verbose_line_from_stdin(cwd):
+    done = run("--check", "-v", "alef", input="x\ny\nأ\n".encode(), cwd=cwd)
+    assert "would change: <stdin>:3" in done.stderr.decode()

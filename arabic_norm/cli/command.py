@@ -243,6 +243,7 @@ def _globs_help(globs) -> str:
     "or passed through unchanged (surrogateescape).",
 )
 @click.option("--list-steps", is_flag=True, help="Show every step and preset, then exit.")
+@click.option("--plain", is_flag=True, help="With --list-steps: one line per step, NAME<TAB>summary.")
 @click.option(
     "--explain", is_flag=True, help="Show the resolved pipeline and what each step changes in a sample, then exit."
 )
@@ -353,6 +354,7 @@ class Request:
     on_error: str = "fail"
     no_gitignore: bool = False
     force_exclude: bool = False
+    plain: bool = False
 
     def __post_init__(self) -> None:
         # Click hands over `--` as a value of -o/--output-dir in its own disguise.
@@ -389,7 +391,7 @@ class Request:
 def run(request: Request) -> int:
     """The command, top to bottom: which pipeline, which inputs, where to; returns the exit code."""
     if request.list_steps:
-        print_steps()
+        print_steps(plain=request.plain)
         return EXIT_OK
     chain, paths, forced = split_args(request.tokens, request.global_flags)
     config = load_config(request.config_path)

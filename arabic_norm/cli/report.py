@@ -32,8 +32,11 @@ PROGRESS_MIN_BYTES = 64 << 20
 
 
 def use_color() -> bool | None:
-    """None lets click decide (colour on a terminal only); NO_COLOR turns it off everywhere."""
-    return False if os.environ.get("NO_COLOR") else None
+    """None lets click decide (colour on a terminal only); NO_COLOR turns it off everywhere,
+    FORCE_COLOR on everywhere else (CI logs that show colours)."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    return True if os.environ.get("FORCE_COLOR") else None
 
 
 class Reporter:

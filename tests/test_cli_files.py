@@ -354,4 +354,4 @@ def test_startup_imports_neither_numpy_nor_rich(cwd):
 
 
 def test_the_import_detector_does_see_rich_when_a_run_needs_it(cwd):
-    assert "rich" in imported_modules("--list-steps")
+    assert "rich" in imported_modules("--stats", input="نص\n".encode())

@@ -367,6 +367,7 @@ def _globs_help(globs) -> str:
     "or passed through unchanged (surrogateescape).",
 )
 @click.option("--list-steps", is_flag=True, help="Show every step and preset, then exit.")
+@click.option("--plain", is_flag=True, help="With --list-steps: one line per step, NAME<TAB>summary.")
 @click.option(
     "--explain",
     is_flag=True,
@@ -505,6 +506,7 @@ class Request:
     markdown: bool = False
     protect_patterns: tuple[str, ...] = ()
     as_text: bool = False
+    plain: bool = False
 
     def __post_init__(self) -> None:
         # Click hands over `--` as a value of -o/--output-dir in its own disguise.
@@ -570,7 +572,7 @@ def run(request: Request) -> int:
     if request.list_steps:
         needs_stdout("--list-steps")
         with stdout_errors():
-            print_steps()
+            print_steps(plain=request.plain)
         return EXIT_OK
     chain, paths, forced = split_args(request.tokens, request.global_flags)
     say = Reporter(request.quiet, request.verbose)

@@ -68,12 +68,13 @@ class FileResult:
     is characters changed per step (with --stats); `bytes_read` the input size.
     """
 
-    __slots__ = ("bytes_read", "counts", "message", "source", "status")
+    __slots__ = ("bytes_read", "counts", "line", "message", "source", "status")
 
     def __init__(self, source: str, status: str = "unchanged", message: str = "", counts=None, bytes_read: int = 0):
         self.source, self.status, self.message = source, status, message
         self.counts: dict[str, int] = counts if counts is not None else {}
         self.bytes_read = bytes_read
+        self.line = 0  # with --check: the first line that would change (1-based), 0 if unknown
 
     def __repr__(self) -> str:
         return f"FileResult({self.source!r}, {self.status!r}, {self.message!r})"
@@ -160,7 +161,10 @@ def process_file(
         return tally.result(source, "error", message)
     except InputError as e:  # malformed JSONL/CSV, a missing column, corrupt .xz/.zst, a failed worker
         return tally.result(source, "error", str(e))
-    return tally.result(source, "changed" if changed else "unchanged")
+    result = tally.result(source, "changed" if changed else "unchanged")
+    if not isinstance(changed, bool):  # the check sink says which line changes first
+        result.line = changed
+    return result
 
 
 # Files whose quoting a text chain breaks (the `quotes` step writes `"`): refused without

@@ -44,8 +44,11 @@ PROGRESS_MIN_BYTES = 64 << 20
 
 
 def use_color() -> bool | None:
-    """None lets click decide (colour on a terminal only); NO_COLOR turns it off everywhere."""
-    return False if os.environ.get("NO_COLOR") else None
+    """None lets click decide (colour on a terminal only); NO_COLOR turns it off everywhere,
+    FORCE_COLOR on everywhere else (CI logs that show colours)."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    return True if os.environ.get("FORCE_COLOR") else None
 
 
 class Reporter:
@@ -105,7 +108,8 @@ class Report:
         elif not result.changed:
             say.detail(f"unchanged: {name}")
         elif self.write_back.reports_change:
-            say.warn(f"would change: {name}")
+            where = f":{result.line}" if say.verbose and result.line else ""  # --check -v: file:line
+            say.warn(f"would change: {name}{where}")
         elif self.write_back is WriteBack.IN_PLACE:
             say.info(f"normalized: {name}")
         else:
@@ -140,28 +144,56 @@ class Report:
         return EXIT_OK
 
 
-def print_steps() -> None:
-    from rich import box
-    from rich.console import Console
-    from rich.table import Table
-    from rich.text import Text
+def print_steps(plain: bool = False) -> None:
+    """Every step and preset, from the registries: a block per step (its name, its options on
+    their own lines, its summary wrapped to the terminal, or to 80 columns off a terminal, with
+    no padding); with `plain`, one line per step: NAME<TAB>summary."""
+    if plain:
+        for step in STEPS.values():
+            click.echo(f"{step.name}\t{_step_summary(step)}")
+        return
+    import shutil
+    import textwrap
 
-    console = Console(highlight=False)
-    steps = Table(title="Steps", box=box.SIMPLE, show_lines=False, title_justify="left")
-    steps.add_column("step", no_wrap=True, style="bold")
-    steps.add_column("options", no_wrap=True)
-    steps.add_column("what it does")
+    width = shutil.get_terminal_size().columns if sys.stdout.isatty() else 80
+    width = max(40, min(width, 100))
+    color = use_color()
+
+    def wrap(text: str, indent: int, first: int = 4) -> None:
+        lines = textwrap.wrap(
+            text,
+            width,
+            initial_indent=" " * first,
+            subsequent_indent=" " * indent,
+            break_long_words=False,
+            break_on_hyphens=False,
+        )
+        for line in lines:
+            click.echo(line)
+
+    def block(name: str, paragraph: str, options: list[str]) -> None:
+        click.echo(click.style(name, bold=True), color=color)
+        wrap(paragraph, 4)
+        for option in options:
+            wrap(option, 8)
+        click.echo()
+
+    click.echo(click.style("Steps", bold=True, underline=True), color=color)
+    wrap("arabic-norm STEP [STEP OPTIONS] STEP ...: the steps run in the order given.", 4, first=0)
+    click.echo()
     for step in STEPS.values():
-        options = [o.usage for o in step.options]
-        steps.add_row(Text(step.name), Text("\n".join(options)), Text(step.summary))
-    presets = Table(title="Presets", box=box.SIMPLE, title_justify="left")
-    presets.add_column("preset", no_wrap=True, style="bold")
-    presets.add_column("steps")
-    for p in PRESETS.values():
-        presets.add_row(Text(p.name), Text(p.chain))
-    console.print(steps)
-    console.print(presets)
-    console.print(Text("arabic-norm STEP --help shows a step's full description."))
+        block(step.name, _step_summary(step), [f"{o.usage}  {o.help}" for o in step.options])
+    click.echo(click.style("Presets", bold=True, underline=True), color=color)
+    wrap("arabic-norm --preset NAME: a chain of steps (more steps may follow).", 4, first=0)
+    click.echo()
+    for preset in PRESETS.values():
+        block(preset.name, preset.help, [f"steps: {preset.chain}"])
+    wrap("arabic-norm STEP --help shows a step's full description and its options.", 4, first=0)
+
+
+def _step_summary(step) -> str:
+    extra = f" (needs the {step.extra} extra)" if step.extra else ""
+    return f"{step.summary}{extra}"
 
 
 def print_stats(pipeline: Pipeline, results) -> None:
@@ -190,7 +222,10 @@ def print_stats(pipeline: Pipeline, results) -> None:
 
 
 class _Progress:
-    """A rich progress bar on stderr (bytes, speed, time left); imported only when shown."""
+    """A rich progress bar on stderr (bytes, speed, time left); imported only when shown. It stays
+    on one line: the file name is cut to what the width leaves (`…` marks the cut)."""
+
+    OTHER_COLUMNS = 62  # the bar (20), bytes done/total, speed, time left and the gaps between
 
     def __init__(self, total: int | None, force: bool = False):
         from rich.console import Console
@@ -202,14 +237,16 @@ class _Progress:
             TimeRemainingColumn,
             TransferSpeedColumn,
         )
+        from rich.table import Column
 
+        self.console = Console(stderr=True, force_terminal=force or None)
         self.bar = Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
+            TextColumn("{task.description}", table_column=Column(no_wrap=True, overflow="ellipsis")),
+            BarColumn(bar_width=20),
             DownloadColumn(),
             TransferSpeedColumn(),
             TimeRemainingColumn(),
-            console=Console(stderr=True, force_terminal=force or None),
+            console=self.console,
             redirect_stdout=False,
             transient=True,
         )
@@ -223,15 +260,49 @@ class _Progress:
         self.bar.stop()
 
     def file(self, name: str, n: int, of: int) -> None:
-        self.bar.update(self.task, description=f"[{n}/{of}] {os.path.basename(name)}")
+        from rich.text import Text
+
+        text = Text(f"[{n}/{of}] {os.path.basename(name)}".replace("\n", " "))
+        text.truncate(max(12, self.console.width - self.OTHER_COLUMNS), overflow="ellipsis")
+        self.bar.update(self.task, description=text.plain)
 
     def advance(self, size: int) -> None:
         self.bar.advance(self.task, size)
 
 
-def progress_bar(progress: bool | None, quiet: bool, sources) -> _Progress | None:
-    """The progress bar for these sources, or None when none is shown."""
-    if progress is False or (progress is None and (quiet or not sys.stderr.isatty())):
+class _LogProgress:
+    """--progress off a terminal (a log file, CI): plain lines on stderr, no escape codes: one
+    line per file, one at every tenth of the total, and the bytes read at the end."""
+
+    def __init__(self, total: int | None):
+        self.total, self.done, self.tenths = total, 0, 0
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self._say(f"{self.done:,} bytes read")
+
+    def _say(self, text: str) -> None:
+        click.echo(f"arabic-norm: {text}", err=True, color=False)
+
+    def file(self, name: str, n: int, of: int) -> None:
+        self._say(f"[{n}/{of}] {name}")
+
+    def advance(self, size: int) -> None:
+        self.done += size
+        if self.total:
+            tenths = min(10, self.done * 10 // self.total)
+            if tenths > self.tenths:
+                self.tenths = tenths
+                self._say(f"{tenths * 10}% ({self.done:,} of {self.total:,} bytes)")
+
+
+def progress_bar(progress: bool | None, quiet: bool, sources) -> _Progress | _LogProgress | None:
+    """The progress bar for these sources, or None when none is shown. A forced --progress off a
+    terminal writes plain lines (the bar itself only with FORCE_COLOR)."""
+    on_terminal = sys.stderr.isatty()
+    if progress is False or (progress is None and (quiet or not on_terminal)):
         return None
     paths = [s.path for s in sources if isinstance(s, Source) and s.path]
     total = 0
@@ -241,4 +312,6 @@ def progress_bar(progress: bool | None, quiet: bool, sources) -> _Progress | Non
     if progress is None and total < PROGRESS_MIN_BYTES:
         return None
     has_stdin = any(isinstance(s, Source) and s.path is None for s in sources)
+    if not on_terminal and not os.environ.get("FORCE_COLOR"):
+        return _LogProgress(None if has_stdin else total)
     return _Progress(None if has_stdin else total, force=progress is True)

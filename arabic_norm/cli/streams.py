@@ -165,3 +165,6 @@ class StdoutWriter:
 
     def fileno(self) -> int:
         return self.raw.fileno()
+
+    def isatty(self) -> bool:  # --diff colours what a person sees
+        return self.raw.isatty()

@@ -83,15 +83,36 @@ def to_stream(pairs, source, target, out: BinaryIO, settings) -> bool:
     return changed
 
 
-def check_only(pairs, source, target, out, settings) -> bool:
-    changed = False
+def check_only(pairs, source, target, out, settings) -> int:
+    """The number of the first line that would change (1-based, so true when anything would
+    change), or 0; every pair is still read (for --stats and the progress bar)."""
+    first = 0
+    line = 1
     for before, after in pairs:
-        changed = changed or after != before
-    return changed
+        if not first:
+            if after != before:
+                first = line + before.count(b"\n", 0, _common_prefix(before, after))
+            else:
+                line += before.count(b"\n")
+    return first
+
+
+def _common_prefix(a: bytes, b: bytes) -> int:
+    """The length of the longest common prefix of `a` and `b` (a binary search of C compares)."""
+    lo, hi = 0, min(len(a), len(b))
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if a[lo:mid] == b[lo:mid]:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
 
 
 def diff_to_stream(pairs, source, target, out: BinaryIO, settings) -> bool:
-    return write_diff(pairs, source.name, out, settings.errors, chunk=settings.block_size)
+    from .diff import write_diff  # one pass, bounded memory, coloured only for a person
+
+    return write_diff(pairs, source.name, out, settings.errors)
 
 
 def to_file(pairs, source, target: str, out, settings) -> bool:
@@ -217,75 +238,3 @@ def _copy_prefix(path: str, size: int, f: BinaryIO) -> None:
                 raise OSError(f"{path} changed while being read")
             f.write(chunk)
             size -= len(chunk)
-
-
-# --- diffs --------------------------------------------------------------------------------------
-def _split_lines(text: str) -> list[str]:
-    """Lines ending at LF (as diff and patch see them: CR stays part of the line)."""
-    parts = text.split("\n")
-    lines = [p + "\n" for p in parts[:-1]]
-    if parts[-1]:
-        lines.append(parts[-1])
-    return lines
-
-
-def _range(start: int, length: int) -> str:
-    if length == 1:
-        return str(start + 1)
-    return f"{start + 1 if length else start},{length}"
-
-
-def _regrouped(pairs, size: int):
-    """Join consecutive (before, after) blocks into chunks of at least `size` input bytes."""
-    before, after, n = [], [], 0
-    for b, a in pairs:
-        before.append(b)
-        after.append(a)
-        n += len(b)
-        if n >= size:
-            yield b"".join(before), b"".join(after)
-            before, after, n = [], [], 0
-    if before:
-        yield b"".join(before), b"".join(after)
-
-
-def write_diff(
-    pairs, name: str, out: BinaryIO, errors: str = "strict", context: int = 3, chunk: int = BLOCK_SIZE
-) -> bool:
-    """Write a unified diff (`--- a/NAME`, `+++ b/NAME`, git style) of what changes.
-
-    Blocks are regrouped into chunks of about `chunk` bytes and each chunk is diffed on its own,
-    with its line numbers offset by the lines before it: memory stays flat, and only a hunk that
-    meets a chunk edge (in inputs over `chunk` bytes) shows less context. Lines end at LF, as
-    diff and patch see them. Returns whether anything changed.
-    """
-    from difflib import SequenceMatcher
-
-    old_base = new_base = 0
-    header = False
-    for before, after in _regrouped(pairs, chunk):
-        if after != before:
-            a = _split_lines(before.decode("utf-8", errors))
-            b = _split_lines(after.decode("utf-8", errors))
-            for group in SequenceMatcher(None, a, b, autojunk=False).get_grouped_opcodes(context):
-                if not header:
-                    out.write(f"--- a/{name}\n+++ b/{name}\n".encode("utf-8", "surrogateescape"))
-                    header = True
-                first, last = group[0], group[-1]
-                i1, i2, j1, j2 = first[1], last[2], first[3], last[4]
-                lines = [f"@@ -{_range(old_base + i1, i2 - i1)} +{_range(new_base + j1, j2 - j1)} @@\n"]
-                for tag, ai1, ai2, bj1, bj2 in group:
-                    if tag == "equal":
-                        lines += [" " + line for line in a[ai1:ai2]]
-                        continue
-                    lines += ["-" + line for line in a[ai1:ai2]]
-                    lines += ["+" + line for line in b[bj1:bj2]]
-                text = "".join(
-                    line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines
-                )
-                out.write(text.encode("utf-8", "surrogateescape"))
-        old_base += before.count(b"\n")
-        new_base += after.count(b"\n")
-    if header:
-        out.flush()
-    return header

@@ -482,6 +482,9 @@ def entry() -> None:
     Everything the command does is finished when `main` returns (files committed, worker
     processes joined, streams flushed below), so the interpreter's clean-up (freeing every object
     and module, numpy's among them) is skipped: it would add a tenth to a fast run."""
+    from .signals import install
+
+    install()  # Ctrl-C: exit 130, SIGTERM: 143, one line on stderr, temporary files removed
     code = main()
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(OSError, ValueError):  # a closed pipe (`| head`): nothing to add

@@ -45,3 +45,22 @@ def test_ctrl_c_exits_130_with_one_line(tmp_path):
     _, err = process.communicate(timeout=30)
     assert process.returncode == 130
     assert err.decode() == "arabic-norm: interrupted\n"
+
+
+def test_in_place_refuses_hard_links_and_links_out_of_the_tree(tmp_path):
+    """Fault: -i DIR where one file has a second hard link and another is a symbolic link to a
+    file outside DIR. Guarantee: the hard-linked file is refused (exit 3, untouched, link kept);
+    the link out of the tree is skipped with a message naming it, its target untouched."""
+    tree, outside = tmp_path / "tree", tmp_path / "outside.txt"
+    tree.mkdir()
+    outside.write_text(LINE, encoding="utf-8")
+    (tree / "out.txt").symlink_to(outside)
+    (tree / "linked.txt").write_text(LINE, encoding="utf-8")
+    os.link(tree / "linked.txt", tmp_path / "other-name.txt")
+    done = subprocess.run([CLI, "-i", "diacritics", str(tree)], capture_output=True, timeout=60)
+    err = done.stderr.decode()
+    assert done.returncode == 3, err
+    assert "hard links" in err and "out.txt: symbolic link to" in err
+    assert outside.read_text(encoding="utf-8") == LINE
+    assert (tree / "linked.txt").read_text(encoding="utf-8") == LINE
+    assert os.stat(tree / "linked.txt").st_nlink == 2

@@ -739,6 +739,9 @@ def entry() -> None:
     processes joined, streams flushed below), so the interpreter's clean-up (freeing every object
     and module, numpy's among them) is skipped: it would add a tenth to a fast run."""
     prepare_streams()  # closed descriptors held by /dev/null, messages in UTF-8 (streams.py)
+    from .signals import install
+
+    install()  # Ctrl-C: exit 130, SIGTERM: 143, one line on stderr, temporary files removed
     code = main()
     try:
         if sys.stdout is not None:

@@ -24,6 +24,7 @@ from ..stream.compression import is_compressed, open_compressed
 from .discover import Missing, Source, plain_name
 from .streams import WRITE_ERRNOS, OutputError, StdoutWriter
 from .writeback import SINKS, WriteBack, write_file
+from .writeback import refusal as in_place_refusal
 
 # A file found by recursion whose first bytes hold a NUL byte is binary and skipped (as git and
 # grep decide). Files named on the command line are always processed: NUL is valid text.
@@ -139,7 +140,11 @@ def process_file(
         else:
             if source.found and (kind := _special_kind(source.path)):  # never opened: it could block
                 return tally.result(source, "skipped", f"{kind}, not a regular file, skipped")
+            if why := in_place_refusal(source, settings.mode):  # -i: a FIFO, a link leading out of the tree
+                return tally.result(source, "skipped" if source.found else "error", why)
             with open_compressed(source.path, "rb") as f:
+                if settings.mode == WriteBack.IN_PLACE:
+                    out = f  # the in-place sink copies unchanged blocks through this same descriptor
                 read = getattr(f, "read1", f.read)
                 if source.found:
                     head = f.read(BINARY_SNIFF)

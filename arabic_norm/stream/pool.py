@@ -21,6 +21,7 @@ names the file that was being worked on and carries the worker's traceback. A wo
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import stat
@@ -58,16 +59,33 @@ _STATE: dict[str, Any] = {}
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
+# Called in a worker that is stopped (SIGTERM, which it also gets when its parent dies) before it
+# exits: the command registers the removal of its temporary files here (cli/signals.py).
+ON_STOP: list[Callable[[], Any]] = []
+
+
+def _stopped(signum: int, frame) -> None:
+    for hook in ON_STOP:
+        with contextlib.suppress(Exception):  # ending anyway; the next run removes what is left
+            hook()
+    os._exit(128 + signum)
+
+
 def die_with_parent(parent: int) -> None:
     """Make this worker process end when its parent does, however the parent ends (kill -9
-    included): on Linux the kernel sends it SIGKILL (prctl PR_SET_PDEATHSIG); a parent already gone
-    before that (its pid is no longer our parent's) ends the worker at once."""
+    included): on Linux the kernel sends it SIGTERM (prctl PR_SET_PDEATHSIG), on which it runs
+    `ON_STOP` and exits; a parent already gone before that (its pid is no longer our parent's)
+    ends the worker at once. Ctrl-C reaches the whole process group: a worker ignores SIGINT and
+    lets the parent decide (a worker interrupted inside a pool's queue lock hung the parent)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _stopped)
     if sys.platform.startswith("linux"):
         try:
             import ctypes
-            import signal
 
-            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
         except (OSError, AttributeError):  # pragma: no cover (no prctl)
             pass
     if os.getppid() != parent:

@@ -34,7 +34,7 @@ from ..presets import PRESETS
 from ..steps import STEPS, Step
 from .config import load_config
 from .discover import DEFAULT_EXCLUDE, DEFAULT_INCLUDE, Source, discover
-from .process import Settings, process_all, same_file
+from .process import Settings, process_all, same_file, sync_written
 from .report import (
     EXIT_CODES,
     EXIT_OK,
@@ -213,6 +213,12 @@ def _globs_help(globs) -> str:
     "--output-dir", metavar="DIR", help="Write each result under DIR, mirroring the tree of each directory given."
 )
 @click.option(
+    "--fsync",
+    is_flag=True,
+    help="With -o/--output-dir: flush each file to disk before it is renamed into place (slower); the "
+    "files are then on disk when the command exits. -i always does.",
+)
+@click.option(
     "--include",
     multiple=True,
     metavar="GLOB",
@@ -353,6 +359,7 @@ class Request:
     on_error: str = "fail"
     no_gitignore: bool = False
     force_exclude: bool = False
+    fsync: bool = False
 
     def __post_init__(self) -> None:
         # Click hands over `--` as a value of -o/--output-dir in its own disguise.
@@ -383,6 +390,7 @@ class Request:
             fields=tuple(self.fields),
             columns=tuple(self.columns),
             on_error=self.on_error,
+            fsync=self.fsync,
         )
 
 
@@ -413,6 +421,7 @@ def run(request: Request) -> int:
     bar = progress_bar(request.progress, request.quiet, sources)
     with bar or contextlib.nullcontext():
         process_all(pipeline, sources, targets, settings, report, bar)
+    sync_written(report.results, targets, settings)
     report.summary()
     if request.stats:
         print_stats(pipeline, report.results)

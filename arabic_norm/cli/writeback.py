@@ -5,9 +5,11 @@ One table (`FLAGS`) says which flag selects which mode; at most one may be given
 `--diff` is `--diff`: the diff is written and the exit code tells whether anything would change).
 
 - stdout: normalized bytes to a stream as each block is ready (pipes stream line by line);
-- output: to a target file (-o, --output-dir), written beside it first and renamed into place;
+- output: to a target file (-o, --output-dir), written beside it first and renamed into place
+  (fsync first only with --fsync: see `_commit`);
 - in-place: a temporary file beside the original, fsync, rename; permission bits kept; created
   only once a block actually changes, so a file that would not change is never rewritten;
+  the directories renamed into are fsynced once each at the end of the run (`sync_directories`);
 - check: nothing is written, the sink says whether the file would change;
 - diff: a unified diff of what would change, to a stream; nothing else is written.
 """
@@ -95,7 +97,7 @@ def diff_to_stream(pairs, source, target, out: BinaryIO, settings) -> bool:
 
 
 def to_file(pairs, source, target: str, out, settings) -> bool:
-    return write_file(lambda f: _write_pairs(pairs, f), source, target)
+    return write_file(lambda f: _write_pairs(pairs, f), source, target, sync=settings.fsync)
 
 
 def in_place(pairs, source, target, out, settings) -> bool:
@@ -122,26 +124,35 @@ def _temp_beside(target: str) -> str:
     return tmp
 
 
-def _commit(tmp: str, target: str, mode: int | None) -> None:
-    """Make the closed temporary file durable and move it over `target` atomically."""
+def _commit(tmp: str, target: str, mode: int | None, sync: bool = True) -> None:
+    """Move the closed temporary file over `target` atomically; with `sync`, its data reaches the
+    disk first (fsync before rename: after a crash `target` holds the old text or the new, never a
+    file cut short). The rename itself is made durable once per directory at the end of the run
+    (`sync_directories`), not once per file."""
     if mode is not None:
         os.chmod(tmp, mode)
-    fd = os.open(tmp, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    if sync:
+        fd = os.open(tmp, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
     os.replace(tmp, target)
-    try:  # make the rename itself durable
-        dfd = os.open(os.path.dirname(target) or ".", os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(dfd)
-    except OSError:
-        pass
-    finally:
-        os.close(dfd)
+
+
+def sync_directories(directories) -> None:
+    """fsync each directory (once): the renames and new entries in it survive a crash."""
+    for directory in sorted(set(directories)):
+        try:
+            dfd = os.open(directory, os.O_RDONLY)
+        except OSError:
+            continue
+        try:
+            os.fsync(dfd)
+        except OSError:
+            pass
+        finally:
+            os.close(dfd)
 
 
 def _discard(tmp: str | None) -> None:
@@ -164,9 +175,10 @@ def _write_pairs(pairs, f: BinaryIO) -> bool:
     return changed
 
 
-def write_file(write_into: Callable[[BinaryIO], bool], source, target: str) -> bool:
+def write_file(write_into: Callable[[BinaryIO], bool], source, target: str, sync: bool = True) -> bool:
     """Write `target` atomically: `write_into(f)` fills a temporary file beside it (and says
-    whether the text changed), which is then made durable and renamed over `target`."""
+    whether the text changed), which is then (with `sync`, see `_commit`) made durable and renamed
+    over `target`."""
     target = os.path.realpath(target)
     os.makedirs(os.path.dirname(target), exist_ok=True)
     tmp = _temp_beside(target)
@@ -174,7 +186,7 @@ def write_file(write_into: Callable[[BinaryIO], bool], source, target: str) -> b
         with open_compressed(tmp, "wb") as f:
             changed = write_into(f)
         mode = stat.S_IMODE(os.stat(source.path).st_mode) if source.path else _default_mode()
-        _commit(tmp, target, mode)
+        _commit(tmp, target, mode, sync)
     except BaseException:
         _discard(tmp)
         raise

@@ -108,12 +108,15 @@ def which_code(tree: Path) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--base", required=True, type=Path, help="another checkout of arabic-norm (e.g. main)")
+    parser.add_argument(
+        "--this", type=Path, default=HERE, help="the checkout to time against --base (default: this one)"
+    )
     parser.add_argument("--runs", type=int, default=3, help="timed runs of each tree, mode and -j")
     parser.add_argument("--files", type=int, default=3000)
     parser.add_argument("--modes", default=",".join(MODES), help="comma-separated: " + ", ".join(MODES))
     parser.add_argument("--jobs", default="1,2", help="comma-separated -j values")
     args = parser.parse_args()
-    trees = {"base": args.base.resolve(), "this": HERE}
+    trees = {"base": args.base.resolve(), "this": args.this.resolve()}
     for label, tree in trees.items():  # each tree really runs its own code
         found = Path(which_code(tree).strip()).resolve()
         if found != tree:

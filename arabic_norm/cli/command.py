@@ -35,7 +35,7 @@ from ..protect import Protect
 from ..steps import STEPS, Step
 from .config import Config, load_config, search_start
 from .discover import DEFAULT_EXCLUDE, DEFAULT_INCLUDE, Source, discover
-from .process import Settings, process_all, process_on_dask, same_file
+from .process import Settings, process_all, process_on_dask, same_file, sync_written
 from .report import (
     EXIT_BROKEN_PIPE,
     EXIT_CODES,
@@ -316,6 +316,12 @@ def _globs_help(globs) -> str:
     "--output-dir", metavar="DIR", help="Write each result under DIR, mirroring the tree of each directory given."
 )
 @click.option(
+    "--fsync",
+    is_flag=True,
+    help="With -o/--output-dir: flush each file to disk before it is renamed into place (slower); the "
+    "files are then on disk when the command exits. -i always does.",
+)
+@click.option(
     "--include",
     multiple=True,
     metavar="GLOB",
@@ -507,6 +513,7 @@ class Request:
     protect_patterns: tuple[str, ...] = ()
     as_text: bool = False
     plain: bool = False
+    fsync: bool = False
 
     def __post_init__(self) -> None:
         # Click hands over `--` as a value of -o/--output-dir in its own disguise.
@@ -540,6 +547,7 @@ class Request:
             columns=tuple(self.columns),
             on_error=self.on_error,
             as_text=self.as_text,
+            fsync=self.fsync,
         )
 
     def config(self, paths: list[str], say: Reporter):
@@ -625,6 +633,7 @@ def run(request: Request) -> int:
             process_on_dask(request.dask_address, pipeline, sources, targets, settings, report)
         else:
             process_all(pipeline, sources, targets, settings, report, bar)
+    sync_written(report.results, targets, settings)
     report.summary()
     if request.stats:
         print_stats(pipeline, report.results)

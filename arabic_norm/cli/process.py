@@ -23,7 +23,7 @@ from ..stream.blocks import BLOCK_SIZE, FILE_BLOCK_SIZE, file_blocks, lines_coun
 from ..stream.compression import is_compressed, open_compressed
 from .discover import Missing, Source, plain_name
 from .streams import WRITE_ERRNOS, OutputError, StdoutWriter
-from .writeback import SINKS, WriteBack, write_file
+from .writeback import SINKS, WriteBack, sync_directories, write_file
 from .writeback import refusal as in_place_refusal
 
 # A file found by recursion whose first bytes hold a NUL byte is binary and skipped (as git and
@@ -60,6 +60,7 @@ class Settings(NamedTuple):
     columns: tuple[str, ...] = ()  # CSV/TSV: normalize only these columns
     on_error: str = "fail"  # malformed JSONL line / CSV record: skip (copy unchanged, report) | fail
     as_text: bool = False  # JSON, JSONL and CSV files normalized as plain text (else refused)
+    fsync: bool = False  # -o/--output-dir: each new file reaches the disk before its rename (--fsync)
 
 
 class FileResult:
@@ -385,7 +386,9 @@ def _workers_writing(pipeline, source: Source, target, settings: Settings, out, 
             pipeline, source.path, f.fileno(), settings.errors, size, jobs=settings.jobs, progress=tally.read
         )
 
-    return write_into(out) if settings.mode == WriteBack.STDOUT else write_file(write_into, source, target)
+    if settings.mode == WriteBack.STDOUT:
+        return write_into(out)
+    return write_file(write_into, source, target, sync=settings.fsync)
 
 
 # --- many inputs --------------------------------------------------------------------------------
@@ -467,3 +470,25 @@ def _process_across_files(pipeline: Pipeline, sources, targets: dict, settings: 
             bar.file(item.name, n, len(files))
             bar.advance(result.bytes_read)
         report.add(result)
+
+
+def sync_written(results, targets: dict, settings: Settings) -> None:
+    """At the end of a run, fsync once each directory a file was renamed into: with -i always (the
+    rewritten files are then durable when the command returns), with -o/--output-dir only with
+    --fsync (with the directories above, which --output-dir may have created)."""
+    if settings.mode == WriteBack.IN_PLACE:
+        paths = [r.source for r in results if r.changed]
+    elif settings.mode == WriteBack.OUTPUT and settings.fsync:
+        target_of = {s.name: t for s, t in targets.items()}
+        paths = [target_of[r.source] for r in results if r.status in ("changed", "unchanged") and r.source in target_of]
+    else:
+        return
+    directories = set()
+    for path in paths:
+        directory = os.path.dirname(os.path.realpath(path))
+        while directory not in directories:
+            directories.add(directory)
+            if settings.mode == WriteBack.IN_PLACE:
+                break
+            directory = os.path.dirname(directory)
+    sync_directories(directories)

@@ -6,10 +6,12 @@ One table (`FLAGS`) says which flag selects which mode; at most one may be given
 
 - stdout: normalized bytes to a stream as each block is ready (pipes stream line by line);
 - output: to a target file (-o, --output-dir), written beside it first and renamed into place
-  (a FIFO, a device or another non-regular file is written into, never replaced);
+  (a FIFO, a device or another non-regular file is written into, never replaced; fsync first
+  only with --fsync: see `_commit`);
 - in-place: read through one descriptor; a temporary file beside the original, fsync, rename;
   owner, group, mode and extended attributes kept; created only once a block actually changes,
-  so a file that would not change is never rewritten;
+  so a file that would not change is never rewritten; the directories renamed into are fsynced
+  once each at the end of the run (`sync_directories`);
 - check: nothing is written, the sink says whether the file would change;
 - diff: a unified diff of what would change, to a stream; nothing else is written.
 """
@@ -119,7 +121,7 @@ def diff_to_stream(pairs, source, target, out: BinaryIO, settings) -> bool:
 
 
 def to_file(pairs, source, target: str, out, settings) -> bool:
-    return write_file(lambda f: _write_pairs(pairs, f), source, target)
+    return write_file(lambda f: _write_pairs(pairs, f), source, target, sync=settings.fsync)
 
 
 def in_place(pairs, source, target, opened, settings) -> bool:
@@ -220,27 +222,36 @@ def remove_temporary_files() -> None:
         _discard(tmp)
 
 
-def _commit(tmp: str, target: str, mode: int | None) -> None:
-    """Make the closed temporary file durable and move it over `target` atomically."""
+def _commit(tmp: str, target: str, mode: int | None, sync: bool = True) -> None:
+    """Move the closed temporary file over `target` atomically; with `sync`, its data reaches the
+    disk first (fsync before rename: after a crash `target` holds the old text or the new, never a
+    file cut short). The rename itself is made durable once per directory at the end of the run
+    (`sync_directories`), not once per file."""
     if mode is not None:
         os.chmod(tmp, mode)
-    fd = os.open(tmp, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    if sync:
+        fd = os.open(tmp, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
     os.replace(tmp, target)
     _live_temps.discard(tmp)
-    try:  # make the rename itself durable
-        dfd = os.open(os.path.dirname(target) or ".", os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(dfd)
-    except OSError:
-        pass
-    finally:
-        os.close(dfd)
+
+
+def sync_directories(directories) -> None:
+    """fsync each directory (once): the renames and new entries in it survive a crash."""
+    for directory in sorted(set(directories)):
+        try:
+            dfd = os.open(directory, os.O_RDONLY)
+        except OSError:
+            continue
+        try:
+            os.fsync(dfd)
+        except OSError:
+            pass
+        finally:
+            os.close(dfd)
 
 
 def _discard(tmp: str | None) -> None:
@@ -286,13 +297,14 @@ def _write_pairs(pairs, f: BinaryIO) -> bool:
     return changed
 
 
-def write_file(write_into: Callable[[BinaryIO], bool], source, target: str) -> bool:
+def write_file(write_into: Callable[[BinaryIO], bool], source, target: str, sync: bool = True) -> bool:
     """Write `target` (-o, --output-dir): `write_into(f)` fills it and says whether the text changed.
 
     A target that exists and is not a regular file (a FIFO, /dev/null, a terminal) is written
-    into, never replaced. Otherwise a temporary file beside it is filled, made durable and renamed
+    into, never replaced. Otherwise a temporary file beside it is filled, made durable (with `sync`,
+    see `_commit`) and renamed
     over it: an existing target keeps its own owner, mode and extended attributes, a new one gets
-    the mode the umask gives."""
+    the input's permission bits (stdin: the mode the umask gives)."""
     try:
         existing = os.stat(target)
     except FileNotFoundError:
@@ -306,11 +318,11 @@ def write_file(write_into: Callable[[BinaryIO], bool], source, target: str) -> b
     try:
         with open_compressed(tmp, "wb") as f:
             changed = write_into(f)
-        if existing is None:
-            os.chmod(tmp, _default_mode())
+        if existing is None:  # a new file: the input's permission bits, as cp gives them
+            os.chmod(tmp, stat.S_IMODE(os.stat(source.path).st_mode) if source.path else _default_mode())
         else:
             _keep_metadata(target, existing, tmp)
-        _commit(tmp, target, None)
+        _commit(tmp, target, None, sync)
     except BaseException:
         _discard(tmp)
         raise

@@ -36,7 +36,8 @@ def compression_of(path: str | os.PathLike | None) -> str | None:
     """The compression kind implied by a file name (`gzip`, `bz2`, `xz`, `zstd`), or None."""
     if path is None:
         return None
-    return SUFFIXES.get(Path(path).suffix.lower())
+    # os.path, not pathlib: asked three times per input, a Path costs more than reading a small file.
+    return SUFFIXES.get(os.path.splitext(os.fspath(path))[1].lower())
 
 
 def is_compressed(path: str | os.PathLike) -> bool:

@@ -37,6 +37,31 @@ QURANIC_MARKS = (
     + span(0x08E3, 0x08FF)
 )
 
+# Every combining mark a step may find on an Arabic letter: what the Quranic rules step over when
+# they look for the letter before or after a hamza.
+ALL_MARKS = HARAKAT + COMBINING_HAMZA + EXTENDED_MARKS + DAGGER_ALEF + QURANIC_MARKS
+
+# --- Quranic (Uthmani) orthography: the mark classes the uthmani rules read --------------------
+# Written over classes, not one edition's code points: the KFGQPC / Madina editions write the
+# "open" (successive) tanwin U+08F0-U+08F2 where Tanzil writes U+064B-U+064D, and the sukun as
+# U+06E1 (small high dotless head of khah) where Tanzil writes U+0652.
+OPEN_TANWIN = span(0x08F0, 0x08F2)  # open fathatan, dammatan, kasratan
+FATHA_CLASS = (0x064E, 0x064B, 0x08F0)
+DAMMA_CLASS = (0x064F, 0x064C, 0x08F1)
+KASRA_CLASS = (0x0650, 0x064D, 0x08F2, 0x0655)  # hamza below is read as a kasra
+TANWIN_FATH = (0x064B, 0x08F0)
+# Sukun and the signs of a silent letter (small high rounded zero U+06DF, upright rectangular zero
+# U+06E0): no vowel.
+SUKUN_CLASS = (0x0652, 0x06E1, 0x06DF, 0x06E0)
+SILENT_MARKS = (0x06DF, 0x06E0)
+HAMZA_ABOVE_BELOW = (0x0654, 0x0655)
+SMALL_WAW = 0x06E5  # ۥ after the pronoun ه it is the sila (not written); after و a second waw
+SMALL_YEH = 0x06E6  # ۦ after the pronoun ه the sila; after ى ي إ ا a second ya
+SMALL_HIGH_YEH = 0x06E7  # ۧ always a ya modern spelling writes (إبراهيم، النبيين)
+SMALL_HIGH_NOON = 0x06E8  # ۨ always a noon modern spelling writes (ننجي)
+# Symbols of the mushaf that are not words: rub el hizb ۞ and the sajda sign ۩.
+QURANIC_SYMBOLS = (0x06DE, 0x06E9)
+
 # --- letters ----------------------------------------------------------------------------------
 TATWEEL = (0x0640,)
 ALEF = 0x0627

@@ -148,10 +148,27 @@ def commutes(rule, charmap: CharMap) -> bool:
     return touched.isdisjoint(rule.alphabet)
 
 
+def skips_over(rule, charmap: CharMap) -> bool:
+    """Whether `charmap` then `rule` equals `rule` then `charmap` because the map only deletes
+    characters the rule steps over (see Rule.skips)."""
+    skips = getattr(rule, "skips", "")
+    return bool(skips) and all(v == "" and chr(k) in skips for k, v in charmap.mapping.items())
+
+
 def compile_operations(operations) -> list:
-    """Order-preserving compile: move rules past later maps they commute with, merge adjacent
+    """Order-preserving compile: move rules past maps they commute with, merge adjacent
     CharMaps; return passes: CompiledMap or rule objects, in order."""
     ops = list(operations)
+    for i in range(1, len(ops)):  # bubble each rule left while an earlier map only deletes what it skips
+        j = i
+        while (
+            j > 0
+            and isinstance(ops[j - 1], CharMap)
+            and not isinstance(ops[j], CharMap)
+            and skips_over(ops[j], ops[j - 1])
+        ):
+            ops[j - 1], ops[j] = ops[j], ops[j - 1]
+            j -= 1
     for i in range(len(ops) - 1, -1, -1):  # bubble each rule right while it commutes
         j = i
         while j + 1 < len(ops) and isinstance(ops[j + 1], CharMap) and commutes(ops[j], ops[j + 1]):

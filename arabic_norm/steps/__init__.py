@@ -7,6 +7,7 @@ from .camel import ARCLEAN, TRANSLIT
 from .compat import CAMEL_DEDIAC, CAMEL_LETTERS, CAMEL_UNICODE, LUCENE_ARABIC, LUCENE_PERSIAN
 from .letters import ALEF, ELONGATION, HAMZA, PERSIAN, TEH_MARBUTA, YA
 from .marks import DIACRITICS, TATWEEL
+from .quranic import UTHMANI
 from .spacing import INVISIBLE, WHITESPACE
 from .typography import DIGITS, LIGATURES, PUNCTUATION, QUOTES, UNICODE
 
@@ -15,6 +16,7 @@ STEPS: dict[str, Step] = {
     for step in (
         DIACRITICS,
         TATWEEL,
+        UTHMANI,
         ALEF,
         YA,
         QUOTES,

@@ -16,6 +16,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import cache
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,11 @@ class Rule:
     `alphabet`, when given, promises that the rule matches only runs of these characters and looks
     at nothing around them. The compiler may then move the rule past a later map that neither
     touches nor produces these characters and deletes nothing, so that maps on both sides merge.
+
+    `skips`, when given, promises that the rule steps over these characters wherever they stand
+    and keeps or drops them alike whether they are there or not, so deleting them before or after
+    the rule gives the same text. The compiler may then move the rule before an earlier map that
+    only deletes such characters, so that maps on both sides merge.
     """
 
     name: str
@@ -61,6 +67,7 @@ class Rule:
     repl: str | Callable[[re.Match], str]
     triggers: str = ""
     alphabet: str = ""
+    skips: str = ""
 
     def run(self, text: str) -> tuple[str, int]:
         """Return the new text and the number of substitutions made."""
@@ -68,6 +75,32 @@ class Rule:
             return text, 0
         new, count = self.pattern.subn(self.repl, text)
         return (new, count) if count else (text, 0)
+
+
+@dataclass(frozen=True, eq=False)
+class LineRule(Rule):
+    """A rule every match of which contains one of its `triggers`: only the lines holding one are
+    searched, so a rare trigger in a big text costs a scan, not a regex pass over everything."""
+
+    def run(self, text: str) -> tuple[str, int]:
+        if not any(c in text for c in self.triggers):
+            return text, 0
+        finder = _trigger_finder(self.triggers)
+        pieces, done, total, match = [], 0, 0, finder.search(text)
+        while match:
+            start = text.rfind("\n", 0, match.start()) + 1
+            end = text.find("\n", match.end()) + 1 or len(text)
+            new, count = self.pattern.subn(self.repl, text[start:end])
+            if count:
+                pieces += [text[done:start], new]
+                done, total = end, total + count
+            match = finder.search(text, end)
+        return ("".join(pieces) + text[done:], total) if total else (text, 0)
+
+
+@cache
+def _trigger_finder(triggers: str) -> re.Pattern:
+    return re.compile(f"[{re.escape(triggers)}]")
 
 
 @dataclass(frozen=True, eq=False)

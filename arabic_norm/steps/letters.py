@@ -112,7 +112,8 @@ def build_persian(final_yeh="yeh"):
         C.KEHEH: chr(C.ARABIC_KAF),
         C.FARSI_YEH: chr(C.YEH),
         C.YEH_BARREE: chr(C.YEH),
-        0x06D3: chr(C.YEH_HAMZA),  # ۓ yeh barree with hamza -> ئ
+        # ۓ is canonically ے + hamza (آۓ and آئے are one word): ئ + what ے becomes
+        0x06D3: chr(C.YEH_HAMZA) + chr(C.YEH),
         0x06C2: chr(C.HEH),  # ۂ heh goal with hamza -> ه
         C.TEH_MARBUTA_GOAL: chr(C.TEH_MARBUTA),
         **to(chr(C.HEH), C.PERSIAN_HEHS),
@@ -130,7 +131,8 @@ PERSIAN = Step(
     summary="Persian/Urdu letters ک ی ے ۀ ہ ھ ە ۃ -> Arabic ك ي ي ه ه ه ه ة",
     help=(
         "Writes Persian and Urdu letter forms with their Arabic counterparts: keheh ک -> ك, farsi "
-        "yeh ی -> ي, yeh barree ے -> ي, heh forms ۀ ہ ھ ە ۂ -> ه, ۃ -> ة, ۓ -> ئ. Farsi yeh has no "
+        "yeh ی -> ي, yeh barree ے -> ي, heh forms ۀ ہ ھ ە ۂ -> ه, ۃ -> ة, ۓ -> ئي (it is ے + hamza: آۓ and "
+        "آئے fold alike). Farsi yeh has no "
         "dots in any position, so it is ambiguous between ي and ى; with --final-yeh maksura a "
         "word-final ی becomes ى and others ي (the context camel-tools issue #117 asks for)."
     ),

@@ -81,6 +81,21 @@ CASES = [
     ("quotes --style curly", '("x")', "(“x”)", "an opening bracket opens"),
     ("quotes --style curly", '"a\n"b', "“a\n“b", "a quote at a line start opens: pairing is line-local"),
     ("quotes --style curly", "“x”", "“x”", "already curly text is unchanged"),
+    (
+        "quotes --style guillemets",
+        "« نص »",
+        "« نص »",
+        "French spacing: a quote between blanks or before the line end closes",
+    ),
+    ("quotes --style curly", "“ text ” and", "“ text ” and", "... in curly style too"),
+    (
+        "quotes --style guillemets",
+        "\u200f«نص»",
+        "\u200f«نص»",
+        "a bidi mark before a quote is skipped: RLM at line start",
+    ),
+    ("quotes --style curly", 'قال \u200f\u2067"نص"', "قال \u200f\u2067“نص”", "RLM and an isolate after a blank"),
+    ("quotes --style curly", 'x\u200e"', "x\u200e”", "after a letter and LRM: closes"),
     # --- teh marbuta --------------------------------------------------------------------------
     ("teh-marbuta", "فاطمة مدرسة", "فاطمه مدرسه", "teh marbuta -> heh"),
     # --- hamza --------------------------------------------------------------------------------

@@ -93,6 +93,21 @@ AE = 0x06D5  # ە
 TEH_MARBUTA_GOAL = 0x06C3  # ۃ
 PERSIAN_HEHS = (HEH_YEH, HEH_GOAL, HEH_DOACHASHMEE, AE)
 
+# Letters that are distinct letters in a language written in Arabic script, where Arabic spelling
+# folds them: under `--lang CODE` no step folds them (one table, read by every step).
+LANGUAGES = {
+    "ar": "",  # Arabic: everything the steps fold are spelling variants
+    "fa": "\u0622",  # Persian: آ is a letter of the alphabet (آمد 'came' / اَمَد 'term')
+    "ur": "\u0622\u06d2\u06be",  # Urdu: آ, ے (e/ai, not ی i), ھ (aspiration, not ہ h)
+    "sd": "\u06be",  # Sindhi: ھ writes the aspirated consonants (گھ)
+    "ps": "\u06cc",  # Pashto: ی (-ay) is not ي (-i): سړی 'man' / سړي 'men'
+    "ckb": "\u06d5\u06be",  # Sorani Kurdish: ە is the vowel a/e, ھ the consonant h
+    "ug": "\u0649\u06d5\u06be",  # Uyghur: ى is the vowel i, ە the vowel ä, ھ the consonant h
+    "kk": "\u0649\u0675\u06d5\u06be",  # Kazakh: ى, ٵ (ä), ە, ھ
+    "ky": "\u0649",  # Kyrgyz: ى
+    "ks": "\u0672\u0673\u0657\u065f",  # Kashmiri: the vowel letters ٲ ٳ, vowel signs U+0657, U+065F
+}
+
 # Letters of the Arabic block proper (hamza .. yeh, plus the extended letters used by Persian and
 # Urdu); used by rules that look at words: elongation and word-final letters.
 ARABIC_LETTERS = span(0x0621, 0x063A) + span(0x0641, 0x064A) + span(0x066E, 0x06D3) + (0x06D5,)

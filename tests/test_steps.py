@@ -106,7 +106,10 @@ CASES = [
     ("persian", "کتاب فارسی", "كتاب فارسي", "keheh and farsi yeh"),
     ("persian --final-yeh maksura", "ایران فارسی", "ايران فارسى", "only the word-final farsi yeh -> maksura"),
     ("persian", "ے ۀ ہ ھ ە ۃ", "ي ه ه ه ه ة", "Urdu and Persian letter forms"),
-    ("persian", "ۂ ۓ", "ه ئ", "hamza-bearing heh goal and yeh barree"),
+    ("persian", "ۂ ۓ", "ه ئي", "hamza-bearing heh goal, and yeh barree + hamza is ئ + ے (-> ي)"),
+    ("persian", "آۓ آئے", "آئي آئي", "so ۓ and ئے (one word, two spellings) fold alike"),
+    ("persian", "خانهٔ خانۀ", "خانه خانه", "the ezafe typed as ه + hamza folds like ۀ"),
+    ("persian --to persian", "كتاب يك على", "کتاب یک علی", "Persian corpora: Arabic ك ي ى -> ک ی"),
     ("persian", "پ چ ژ گ", "پ چ ژ گ", "Persian letters with no Arabic twin stay"),
     # --- ligatures ----------------------------------------------------------------------------
     ("ligatures", "ﻻ ﻷ ﻹ ﻵ", "لا لأ لإ لآ", "lam-alef keeps its hamza or madda"),

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from .base import CharMap, FormRule, Operation, Option, Rule, Step
+from dataclasses import replace
+
+from .base import CharMap, FormRule, Operation, Option, Rule, Step, language_note
 from .camel import ARCLEAN, TRANSLIT
 from .compat import CAMEL_DEDIAC, CAMEL_LETTERS, CAMEL_UNICODE, LUCENE_ARABIC, LUCENE_PERSIAN
 from .letters import ALEF, ELONGATION, HAMZA, PERSIAN, TEH_MARBUTA, YA
@@ -12,7 +14,7 @@ from .spacing import INVISIBLE, WHITESPACE
 from .typography import DIGITS, LIGATURES, PUNCTUATION, QUOTES, UNICODE
 
 STEPS: dict[str, Step] = {
-    step.name: step
+    step.name: replace(step, help=step.help + language_note(step))
     for step in (
         DIACRITICS,
         TATWEEL,

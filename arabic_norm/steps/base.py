@@ -56,6 +56,9 @@ class Rule:
     at nothing around them. The compiler may then move the rule past a later map that neither
     touches nor produces these characters and deletes nothing, so that maps on both sides merge.
 
+    `folds` names the letters the rule writes as other letters; under `--lang` a rule folding a
+    letter distinct in that language is left out (maps just lose those keys).
+
     `skips`, when given, promises that the rule steps over these characters wherever they stand
     and keeps or drops them alike whether they are there or not, so deleting them before or after
     the rule gives the same text. The compiler may then move the rule before an earlier map that
@@ -68,6 +71,7 @@ class Rule:
     triggers: str = ""
     alphabet: str = ""
     skips: str = ""
+    folds: str = ""  # letters it writes as others: dropped under a --lang where one is distinct
 
     def run(self, text: str) -> tuple[str, int]:
         """Return the new text and the number of substitutions made."""
@@ -152,3 +156,43 @@ def to(replacement: str, *codepoint_sets: tuple[int, ...] | int) -> dict[int, st
 def char_class(codepoints) -> str:
     """A regex character class body for a set of code points."""
     return "".join(re.escape(chr(cp)) for cp in sorted(codepoints))
+
+
+def for_language(operations, lang: str):
+    """`operations` leaving alone the letters distinct in `lang` (chars.LANGUAGES): maps lose
+    those keys, rules that fold one are dropped."""
+    from ..chars import LANGUAGES
+
+    keep = set(LANGUAGES[lang])
+    if not keep:
+        return tuple(operations)
+    out = []
+    for op in operations:
+        if isinstance(op, CharMap):
+            out.append(CharMap({k: v for k, v in op.mapping.items() if chr(k) not in keep}))
+        elif not keep & set(getattr(op, "folds", "")):
+            out.append(op)
+    return tuple(out)
+
+
+def language_note(step: Step) -> str:
+    """Which letters the step leaves alone under which --lang (from chars.LANGUAGES)."""
+    from ..chars import LANGUAGES
+
+    ops = step.build(**step.defaults())
+    folded = set()
+    for op in ops:
+        folded |= {chr(k) for k in op.mapping} if isinstance(op, CharMap) else set(getattr(op, "folds", ""))
+    by_letters: dict[str, list[str]] = {}
+    for lang, letters in LANGUAGES.items():
+        kept = "".join(c for c in letters if c in folded)
+        if kept:
+            by_letters.setdefault(kept, []).append(lang)
+    if not by_letters:
+        return ""
+
+    def show(c: str) -> str:
+        return f"U+{ord(c):04X}" if unicodedata.combining(c) else c
+
+    listed = "; ".join(f"{' '.join(map(show, k))} for {', '.join(v)}" for k, v in by_letters.items())
+    return f" With --lang it leaves alone the letters distinct in that language: {listed}."

@@ -45,10 +45,10 @@ _WORD_CHARS = char_class(C.ARABIC_LETTERS + C.TATWEEL + C.ALL_MARKS)
 _M = f"[{char_class(C.ALL_MARKS)}]"
 
 
-def word_rule(name: str, triggers: str, rewrite) -> LineRule:
+def word_rule(name: str, triggers: str, rewrite, folds: str = "") -> LineRule:
     """A rule applying `rewrite(word)` to every word that holds one of `triggers`."""
     pattern = re.compile(f"(?<![{_WORD_CHARS}])[{_WORD_CHARS}]*?[{re.escape(triggers)}][{_WORD_CHARS}]*")
-    return LineRule(name, pattern, lambda m: rewrite(m.group(0)), triggers=triggers)
+    return LineRule(name, pattern, lambda m: rewrite(m.group(0)), triggers=triggers, folds=folds)
 
 
 # --- words as clusters -------------------------------------------------------------------------
@@ -279,9 +279,11 @@ SYMBOLS = LineRule(
     "",
     triggers="".join(map(chr, C.QURANIC_SYMBOLS)),
 )
-MADD_SIGN = word_rule("madd-sign", MADDAH + ALEF_MADDA, drop_madd_sign)
+MADD_SIGN = word_rule("madd-sign", MADDAH + ALEF_MADDA, drop_madd_sign, folds=ALEF_MADDA)
 # In the diacritics step: only the decomposed spelling ا + U+0653, which modern text never types.
-DECOMPOSED_MADD_SIGN = word_rule("madd-sign", MADDAH, lambda word: drop_madd_sign(word, precomposed=False))
+DECOMPOSED_MADD_SIGN = word_rule(
+    "madd-sign", MADDAH, lambda word: drop_madd_sign(word, precomposed=False), folds=ALEF_MADDA
+)
 DAGGER_MODERN = word_rule("dagger-alef-modern", DAGGER, dagger_to_modern)
 SMALL_LETTERS = word_rule(
     "small-letters",

@@ -7,6 +7,8 @@ code point range.
 
 from __future__ import annotations
 
+import unicodedata
+
 
 def span(first: int, last: int) -> tuple[int, ...]:
     """All code points from `first` to `last`, both included."""
@@ -145,6 +147,16 @@ ZWJ = 0x200D
 HAMZA_ABOVE = 0x0654  # combining hamza above; Lucene's PersianNormalizer deletes it everywhere
 RIAL_SIGN = 0xFDFC  # ﷼ ; camel-tools' normalize_unicode spells it out before NFKC
 BISMILLAH = 0xFDFD  # ﷽ ; no NFKC decomposition, camel-tools' normalize_unicode spells it out
+
+# --- pyarabic compatibility ------------------------------------------------------------------
+# pyarabic.araby's own sets, as its source defines them (araby.py).
+PYARABIC_TASHKEEL = HARAKAT  # strip_tashkeel: U+064B-U+0652
+# strip_diacritics: every nonspacing mark (Mn) in U+0600-U+06FE (its range stops before U+06FF), as
+# the running Python's Unicode database says, as pyarabic computes it.
+PYARABIC_DIACRITICS = tuple(cp for cp in range(0x0600, 0x06FF) if unicodedata.category(chr(cp)) == "Mn")
+PYARABIC_HAMZAT = (0x0621, 0x0624, 0x0626, 0x0654, 0x0655, 0x0625, 0x0623)  # normalize_hamza -> ء
+PYARABIC_ALEFAT = (0x0627, 0x0622, 0x0623, 0x0625, 0x0671, 0x0649, 0x0670)  # normalize_alef -> ا
+PYARABIC_LIGATURES = (0xFEFB, 0xFEF7, 0xFEF9, 0xFEF5)  # normalize_ligature -> لا (isolated forms only)
 
 # --- whitespace --------------------------------------------------------------------------------
 # Every Unicode space separator other than U+0020 (category Zs).

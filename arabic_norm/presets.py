@@ -68,6 +68,14 @@ PRESETS: dict[str, Preset] = {
             "removed; nothing else is touched (PersianAnalyzer also runs the lucene preset's "
             "ArabicNormalizer first: chain lucene-arabic lucene-persian for that).",
         ),
+        Preset(
+            "pyarabic",
+            "pyarabic-strip-tatweel pyarabic-strip-tashkeel pyarabic-normalize-ligature pyarabic-normalize-hamza",
+            "byte-identical to pyarabic's araby.strip_tatweel -> strip_tashkeel -> normalize_ligature "
+            "-> normalize_hamza, applied line by line (every hamza form and carrier -> ء, آ -> ءء, "
+            "tatweel and harakat removed, isolated lam-alef -> لا); the pyarabic-* steps give each "
+            "function alone, with its quirks stated.",
+        ),
     )
 }
 

@@ -44,7 +44,7 @@ LIGATURES = Pipeline.parse("ligatures")
 ELONGATION = Pipeline.parse("elongation")
 _NOT_LETTERS = str.maketrans(dict.fromkeys(MARKS + TATWEEL))
 # Presets that reproduce a peer byte for byte: their peer's behaviour is measured, not asserted.
-PEER_PRESETS = {"camel", "lucene", "lucene-persian"}
+PEER_PRESETS = {"camel", "lucene", "lucene-persian", "pyarabic"}
 # Hamza and alef letters: folding them into one another is what the alef and hamza steps are for
 # (أ -> ا, and a hamza on a tatweel seat merges with the alef after it into آ), so they are not
 # counted. The quran preset also writes و and ى + superscript alef as ا (الصلاة، هدانا).

@@ -162,6 +162,14 @@ CASES = [
     ("camel-letters", "أ إ آ ٱ ٲ ى ة", "ا ا ا ا ٲ ي ه", "camel-tools' alef set includes wasla, not ٲ"),
     ("lucene-arabic", "ٱلْكِتَابَةُ ـ", "ٱلكتابه ", "wasla kept, harakat and tatweel go, ة -> ه"),
     ("lucene-persian", "کتابۀ ی ھ ا\u0654", "كتابه ي ھ ا", "ھ kept; hamza above deleted everywhere"),
+    # --- pyarabic (pyarabic itself is the reference in tests/test_pyarabic_compat.py) ---------
+    ("pyarabic-strip-tashkeel", "كِتَابٌ هٰذا", "كتاب هٰذا", "U+064B-U+0652 only: dagger alef stays"),
+    ("pyarabic-strip-diacritics", "كِتَابٌ هٰذا ا\u0654", "كتاب هذا ا", "every mark, hamza above too"),
+    ("pyarabic-strip-tatweel", "شيـ\u0654ا كـتاب", "شي\u0654ا كتاب", "every tatweel, a hamza seat too"),
+    ("pyarabic-normalize-hamza", "سؤال آمن\nآب\n", "سءال ءءمن\nءاب\n", "carriers dropped; آ + letter + line end"),
+    ("pyarabic-normalize-alef", "أحمد على هدىٰ", "احمد علا هدا", "ى becomes ا too"),
+    ("pyarabic-normalize-teh", "فاطمة", "فاطمه", "ة -> ه"),
+    ("pyarabic-normalize-ligature", "\ufef7 \ufefc", "لا \ufefc", "isolated forms only, hamza dropped"),
 ]
 
 

@@ -9,6 +9,7 @@ from .camel import ARCLEAN, TRANSLIT
 from .compat import CAMEL_DEDIAC, CAMEL_LETTERS, CAMEL_UNICODE, LUCENE_ARABIC, LUCENE_PERSIAN
 from .letters import ALEF, ELONGATION, HAMZA, PERSIAN, TEH_MARBUTA, YA
 from .marks import DIACRITICS, TATWEEL
+from .pyarabic import PYARABIC_STEPS
 from .quranic import UTHMANI
 from .spacing import INVISIBLE, WHITESPACE
 from .typography import DIGITS, LIGATURES, PUNCTUATION, QUOTES, UNICODE
@@ -37,6 +38,7 @@ STEPS: dict[str, Step] = {
         CAMEL_LETTERS,
         LUCENE_ARABIC,
         LUCENE_PERSIAN,
+        *PYARABIC_STEPS,
         TRANSLIT,
         ARCLEAN,
     )

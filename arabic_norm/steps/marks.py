@@ -120,7 +120,9 @@ DIACRITICS = Step(
         "after alef maksura (عَلَىٰ -> على), --dagger-alef modern writes it as modern spelling does "
         "(an alef, except in the closed list هذا ذلك لكن الله إله الرحمن أولئك هؤلاء طه...: "
         "ٱلْعَـٰلَمِينَ -> العالمين, هَدَىٰنَا -> هدانا, ٱلصَّلَوٰةَ -> الصلاة, يَـٰقَوْمِ -> يا قوم, "
-        "هَـٰذَا -> هذا) and --dagger-alef keep leaves it."
+        "هَـٰذَا -> هذا; not the default of the default and search presets: outside the Quran a "
+        "dagger alef is nearly always a stray mark, and the quran preset applies it) and "
+        "--dagger-alef keep leaves it."
     ),
     build=build_diacritics,
     options=(

@@ -109,6 +109,7 @@ CASES = [
     ("persian", "ۂ ۓ", "ه ئي", "hamza-bearing heh goal, and yeh barree + hamza is ئ + ے (-> ي)"),
     ("persian", "آۓ آئے", "آئي آئي", "so ۓ and ئے (one word, two spellings) fold alike"),
     ("persian", "خانهٔ خانۀ", "خانه خانه", "the ezafe typed as ه + hamza folds like ۀ"),
+    ("persian", "دربارهٔٔ", "درباره", "a doubled ezafe hamza (typed twice) goes at once: idempotent"),
     ("persian --to persian", "كتاب يك على", "کتاب یک علی", "Persian corpora: Arabic ك ي ى -> ک ی"),
     ("persian", "پ چ ژ گ", "پ چ ژ گ", "Persian letters with no Arabic twin stay"),
     # --- ligatures ----------------------------------------------------------------------------

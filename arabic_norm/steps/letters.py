@@ -110,10 +110,14 @@ HAMZA = Step(
 
 
 # The Persian ezafe typed as heh + hamza above (خانهٔ) is the letter ۀ, which folds to ه: so does it.
+def _drop_hamza(match: re.Match) -> str:
+    return match.group().replace("\u0654", "")
+
+
 _EZAFE = Rule(
     "ezafe",
-    re.compile(f"\u0647([{char_class(C.HARAKAT)}]*)\u0654"),
-    "\u0647\\1",
+    re.compile(f"\u0647[{char_class(C.HARAKAT)}]*\u0654[{char_class(C.HARAKAT)}\u0654]*"),
+    _drop_hamza,
     triggers="\u0654",
     alphabet="\u0647\u0654" + "".join(map(chr, C.HARAKAT)),
 )

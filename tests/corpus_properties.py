@@ -160,14 +160,16 @@ def measure(name: str, text: str, block_sizes=(None, 4096)) -> Result:
     # two), and letters repeated for emphasis as one where the preset collapses them (once marks
     # and tatweel, which are not letters, no longer stand between them)
     steps = [s.name for s in p.specs]
-    before = LIGATURES(text) if "ligatures" in steps else text
-    if "elongation" in steps:
-        # elongation runs after the letter folds (ههة -> ههه -> ه): fold first, then collapse
-        folds = Pipeline([spec for spec in p.specs if spec.name in LETTER_FOLDS])
-        before = ELONGATION(folds(before.translate(_NOT_LETTERS)))
     table = _LETTER_QURAN if name == "quran" else _LETTER
-    small = per_line_matches(text, [m.start() for m in _SMALL_ON_TATWEEL.finditer(text)])
-    lost = int(np.count_nonzero(letters_in(twice, table) < per_line(before, table) + small))
+    before = LIGATURES(text) if "ligatures" in steps else text
+    expected = per_line(before, table)
+    if "elongation" in steps:
+        # elongation runs after the letter folds (ههة -> ههه -> ه): the letters it removes from
+        # the folded text, marks and tatweel gone, are not lost
+        folded = Pipeline([spec for spec in p.specs if spec.name in LETTER_FOLDS])(before.translate(_NOT_LETTERS))
+        expected = expected - (per_line(folded, table) - per_line(ELONGATION(folded), table))
+    expected = expected + per_line_matches(text, [m.start() for m in _SMALL_ON_TATWEEL.finditer(text)])
+    lost = int(np.count_nonzero(letters_in(twice, table) < expected))
     return Result(text.count("\n") + 1, differing_lines(once, twice), stranded, lost, bytes_bad)
 
 

@@ -15,7 +15,7 @@ from .spacing import INVISIBLE, WHITESPACE
 from .typography import DIGITS, LIGATURES, PUNCTUATION, QUOTES, UNICODE
 
 STEPS: dict[str, Step] = {
-    step.name: replace(step, help=step.help + language_note(step))
+    step.name: replace(step, help=step.help + ("" if step.extra else language_note(step)))
     for step in (
         DIACRITICS,
         TATWEEL,

@@ -350,6 +350,12 @@ def _globs_help(globs) -> str:
 )
 @click.option("--preset", metavar="NAME", help="Run a named preset (see below) instead of steps.")
 @click.option(
+    "--lang",
+    metavar="CODE",
+    default="ar",
+    help="Language of the text (ar, fa, ur, sd, ps, ckb, ug, kk, ky, ks): no step folds the letters distinct in it.",
+)
+@click.option(
     "--config",
     "config_path",
     type=click.Path(exists=True, dir_okay=False),
@@ -463,6 +469,7 @@ def run(
     preset,
     config_path,
     in_place,
+    lang="ar",
     check,
     diff,
     output,
@@ -502,6 +509,11 @@ def run(
     except ConfigError as e:
         raise ConfigFileError(str(e)) from None
     pipeline = resolve_pipeline(chain, preset, config)
+    if lang != "ar":
+        try:
+            pipeline = pipeline.with_lang(lang)
+        except ChainError as e:
+            raise click.UsageError(str(e)) from None
     if explain:
         click.echo(pipeline.explain(sample if sample is not None else SAMPLE))
         return EXIT_OK

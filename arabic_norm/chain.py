@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from .errors import ChainError
 from .steps import STEPS, Option, Step
-from .steps.base import closest
+from .steps.base import closest, for_language
 
 __all__ = ["ChainError", "StepSpec", "closest", "make_spec", "parse_chain", "scan"]
 
@@ -22,13 +22,14 @@ class StepSpec:
 
     name: str
     options: tuple[tuple[str, object], ...] = ()
+    lang: str = "ar"  # letters distinct in this language are left alone (steps/chars.LANGUAGES)
 
     @property
     def step(self) -> Step:
         return STEPS[self.name]
 
     def operations(self):
-        return self.step.build(**dict(self.options))
+        return for_language(self.step.build(**dict(self.options)), self.lang)
 
     def __str__(self) -> str:
         words = [self.name]

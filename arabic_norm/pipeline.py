@@ -17,6 +17,7 @@ import re
 import shlex
 import unicodedata
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from functools import cached_property
 
 from .chain import StepSpec, closest, parse_chain
@@ -27,6 +28,7 @@ from .protect import START, Protect, State, whole_lines
 from .steps import CharMap
 from .steps import chars as C
 from .steps.base import FormRule, Rule
+from .steps.chars import LANGUAGES
 from .steps.compat import NFKCThenDelete
 from .stream.blocks import BLOCK_SIZE, BOM, Block, decode_error, positioned_blocks, safe_cut
 
@@ -71,10 +73,27 @@ def commutes(rule, charmap: CharMap) -> bool:
     return touched.isdisjoint(rule.alphabet)
 
 
+def skips_over(rule, charmap: CharMap) -> bool:
+    """Whether `charmap` then `rule` equals `rule` then `charmap` because the map only deletes
+    characters the rule steps over (see Rule.skips)."""
+    skips = getattr(rule, "skips", "")
+    return bool(skips) and all(v == "" and chr(k) in skips for k, v in charmap.mapping.items())
+
+
 def compile_operations(operations) -> list:
-    """Order-preserving compile: move rules past later maps they commute with, merge adjacent
+    """Order-preserving compile: move rules past maps they commute with, merge adjacent
     CharMaps; return passes: CompiledMap or rule objects, in order."""
     ops = list(operations)
+    for i in range(1, len(ops)):  # bubble each rule left while an earlier map only deletes what it skips
+        j = i
+        while (
+            j > 0
+            and isinstance(ops[j - 1], CharMap)
+            and not isinstance(ops[j], CharMap)
+            and skips_over(ops[j], ops[j - 1])
+        ):
+            ops[j - 1], ops[j] = ops[j], ops[j - 1]
+            j -= 1
     for i in range(len(ops) - 1, -1, -1):  # bubble each rule right while it commutes
         j = i
         while j + 1 < len(ops) and isinstance(ops[j + 1], CharMap) and commutes(ops[j], ops[j + 1]):
@@ -116,16 +135,25 @@ class Pipeline:
 
     # --- construction ---------------------------------------------------------------------------
     @classmethod
-    def parse(cls, chain: str | Sequence[str], protect: Protect | None = DEFAULT_PROTECT) -> Pipeline:
-        """Build from chain syntax, a string (`"diacritics --keep shadda alef"`) or its tokens."""
+    def parse(cls, chain: str | Sequence[str], protect: Protect | None = DEFAULT_PROTECT, lang: str = "ar") -> Pipeline:
+        """Build from chain syntax, a string (`"diacritics --keep shadda alef"`) or its tokens.
+        `lang`: the language of the text; letters distinct in it are never folded (see --lang)."""
         tokens = shlex.split(chain) if isinstance(chain, str) else list(chain)
-        return cls(parse_chain(tokens), protect)
+        return cls(parse_chain(tokens), protect).with_lang(lang)
 
     @classmethod
-    def preset(cls, name: str, protect: Protect | None = DEFAULT_PROTECT) -> Pipeline:
+    def preset(cls, name: str, protect: Protect | None = DEFAULT_PROTECT, lang: str = "ar") -> Pipeline:
         if name not in PRESETS:
             raise ChainError(f"unknown preset {name!r}{closest(name, PRESETS)}")
-        return cls.parse(PRESETS[name].chain, protect)
+        return cls.parse(PRESETS[name].chain, protect, lang=lang)
+
+    def with_lang(self, lang: str) -> Pipeline:
+        """The same chain for text in `lang` (ar, fa, ur, ckb, ps, ug, sd, kk, ky, ks)."""
+        if lang not in LANGUAGES:
+            raise ChainError(f"unknown language {lang!r}{closest(lang, LANGUAGES)}; choose from {', '.join(LANGUAGES)}")
+        if all(spec.lang == lang for spec in self.specs):
+            return self
+        return Pipeline((replace(spec, lang=lang) for spec in self.specs), self.protect)
 
     def __add__(self, other: Pipeline) -> Pipeline:
         return Pipeline(self.specs + other.specs, self.protect)

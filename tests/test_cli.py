@@ -56,7 +56,7 @@ def test_step_help_is_generated_from_the_step_data(cwd):
     result = run("diacritics", "--help")
     assert result.exit_code == 0
     assert "Usage: arabic-norm [GLOBAL OPTIONS] diacritics" in result.output
-    assert "--dagger-alef [remove|alef|keep]" in result.output
+    assert "--dagger-alef [remove|alef|modern|keep]" in result.output
     assert "--no-quranic" in result.output
     assert "[tanwin|vowels|shadda|sukun|extended]" in result.output
     assert "Decomposed hamza" in result.output  # the step's own help paragraph
@@ -74,7 +74,7 @@ def test_list_steps_names_every_step_and_preset(cwd):
     assert result.exit_code == 0
     for name in [*STEPS, *PRESETS]:
         assert name in result.output, name
-    assert "--dagger-alef remove|alef|keep" in result.output
+    assert "--dagger-alef remove|alef|modern|keep" in result.output
 
 
 def test_explain_shows_the_resolved_chain_and_what_each_step_changes(cwd):

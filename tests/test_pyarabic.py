@@ -38,7 +38,12 @@ CORPORA = corpus_files()
 
 @pytest.mark.parametrize("path", CORPORA, ids=lambda p: p.name)
 def test_tatweel_matches_strip_tatweel(path):
-    assert assert_same_on_corpus(path, Pipeline.parse("tatweel", protect=None), araby.strip_tatweel)
+    """strip_tatweel also deletes a tatweel that is the seat of a hamza (Uthmani ـَٔ), dropping the
+    hamza onto the letter before; our step writes ء there: lines with a combining hamza are left
+    out (the pyarabic-strip-tatweel step reproduces strip_tatweel exactly, tests/test_pyarabic_compat.py)."""
+    assert assert_same_on_corpus(
+        path, Pipeline.parse("tatweel", protect=None), araby.strip_tatweel, skip_if=frozenset("\u0654\u0655")
+    )
 
 
 @pytest.mark.parametrize("path", CORPORA, ids=lambda p: p.name)
@@ -51,8 +56,9 @@ def test_harakat_removal_matches_strip_tashkeel(path):
 
 
 # Marks where the two sets differ: pyarabic strips U+0653-U+0655 (we compose them), we also strip
-# U+06E5, U+06E6 and the Arabic Extended-A marks U+08D3-U+08FF (pyarabic does not know them).
-DIFFERENT_MARKS = frozenset("\u0653\u0654\u0655\u06e5\u06e6" + "".join(map(chr, range(0x08D3, 0x0900))))
+# U+06E5, U+06E6 and the Arabic Extended-A marks U+08D3-U+08FF (pyarabic does not know them), and
+# write the small high yeh and noon U+06E7, U+06E8 as the letters they stand for.
+DIFFERENT_MARKS = frozenset("\u0653\u0654\u0655\u06e5\u06e6\u06e7\u06e8" + "".join(map(chr, range(0x08D3, 0x0900))))
 
 
 @pytest.mark.parametrize("path", CORPORA, ids=lambda p: p.name)

@@ -291,6 +291,12 @@ def _globs_help(globs) -> str:
     help="Run a named preset (see below); steps given after it are added to its chain.",
 )
 @click.option(
+    "--lang",
+    metavar="CODE",
+    default="ar",
+    help="Language of the text (ar, fa, ur, sd, ps, ckb, ug, kk, ky, ks): no step folds the letters distinct in it.",
+)
+@click.option(
     "--config",
     "config_path",
     type=click.Path(exists=True, dir_okay=False),
@@ -513,6 +519,7 @@ class Request:
     protect_patterns: tuple[str, ...] = ()
     as_text: bool = False
     plain: bool = False
+    lang: str = "ar"
     fsync: bool = False
 
     def __post_init__(self) -> None:
@@ -586,6 +593,11 @@ def run(request: Request) -> int:
     say = Reporter(request.quiet, request.verbose)
     config = request.config(paths, say)
     pipeline = resolve_pipeline(chain, request.preset, config, request.protect(config))
+    if request.lang != "ar":
+        try:
+            pipeline = pipeline.with_lang(request.lang)
+        except ChainError as e:
+            raise UsageError(str(e)) from None
     if request.explain:
         needs_stdout("--explain")
         with stdout_errors():

@@ -17,6 +17,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from typing import ClassVar
 
 _MD_BAR = "\\|"  # a | inside a Markdown table cell or code span of the README
@@ -187,6 +188,14 @@ class Rule:
     `alphabet`, when given, promises that the rule matches only runs of these characters and looks
     at nothing around them. The compiler may then move the rule past a later map that neither
     touches nor produces these characters and deletes nothing, so that maps on both sides merge.
+
+    `folds` names the letters the rule writes as other letters; under `--lang` a rule folding a
+    letter distinct in that language is left out (maps just lose those keys).
+
+    `skips`, when given, promises that the rule steps over these characters wherever they stand
+    and keeps or drops them alike whether they are there or not, so deleting them before or after
+    the rule gives the same text. The compiler may then move the rule before an earlier map that
+    only deletes such characters, so that maps on both sides merge.
     """
 
     name: str
@@ -194,6 +203,8 @@ class Rule:
     repl: str | Callable[[re.Match], str]
     triggers: str = ""
     alphabet: str = ""
+    skips: str = ""
+    folds: str = ""  # letters it writes as others: dropped under a --lang where one is distinct
 
     def run(self, text: str) -> tuple[str, int]:
         """Return the new text and the number of substitutions made."""
@@ -201,6 +212,32 @@ class Rule:
             return text, 0
         new, count = self.pattern.subn(self.repl, text)
         return (new, count) if count else (text, 0)
+
+
+@dataclass(frozen=True, eq=False)
+class LineRule(Rule):
+    """A rule every match of which contains one of its `triggers`: only the lines holding one are
+    searched, so a rare trigger in a big text costs a scan, not a regex pass over everything."""
+
+    def run(self, text: str) -> tuple[str, int]:
+        if not any(c in text for c in self.triggers):
+            return text, 0
+        finder = _trigger_finder(self.triggers)
+        pieces, done, total, match = [], 0, 0, finder.search(text)
+        while match:
+            start = text.rfind("\n", 0, match.start()) + 1
+            end = text.find("\n", match.end()) + 1 or len(text)
+            new, count = self.pattern.subn(self.repl, text[start:end])
+            if count:
+                pieces += [text[done:start], new]
+                done, total = end, total + count
+            match = finder.search(text, end)
+        return ("".join(pieces) + text[done:], total) if total else (text, 0)
+
+
+@cache
+def _trigger_finder(triggers: str) -> re.Pattern:
+    return re.compile(f"[{re.escape(triggers)}]")
 
 
 @dataclass(frozen=True, eq=False)
@@ -252,3 +289,43 @@ def to(replacement: str, *codepoint_sets: tuple[int, ...] | int) -> dict[int, st
 def char_class(codepoints) -> str:
     """A regex character class body for a set of code points."""
     return "".join(re.escape(chr(cp)) for cp in sorted(codepoints))
+
+
+def for_language(operations, lang: str):
+    """`operations` leaving alone the letters distinct in `lang` (chars.LANGUAGES): maps lose
+    those keys, rules that fold one are dropped."""
+    from .chars import LANGUAGES
+
+    keep = set(LANGUAGES[lang])
+    if not keep:
+        return tuple(operations)
+    out = []
+    for op in operations:
+        if isinstance(op, CharMap):
+            out.append(CharMap({k: v for k, v in op.mapping.items() if chr(k) not in keep}))
+        elif not keep & set(getattr(op, "folds", "")):
+            out.append(op)
+    return tuple(out)
+
+
+def language_note(step: Step) -> str:
+    """Which letters the step leaves alone under which --lang (from chars.LANGUAGES)."""
+    from .chars import LANGUAGES
+
+    ops = step.build(**step.defaults())
+    folded = set()
+    for op in ops:
+        folded |= {chr(k) for k in op.mapping} if isinstance(op, CharMap) else set(getattr(op, "folds", ""))
+    by_letters: dict[str, list[str]] = {}
+    for lang, letters in LANGUAGES.items():
+        kept = "".join(c for c in letters if c in folded)
+        if kept:
+            by_letters.setdefault(kept, []).append(lang)
+    if not by_letters:
+        return ""
+
+    def show(c: str) -> str:
+        return f"U+{ord(c):04X}" if unicodedata.combining(c) else c
+
+    listed = "; ".join(f"{' '.join(map(show, k))} for {', '.join(v)}" for k, v in by_letters.items())
+    return f" With --lang it leaves alone the letters distinct in that language: {listed}."

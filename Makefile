@@ -15,10 +15,25 @@ $(STAMP): pyproject.toml setup.py arabic_norm/engine/_kernel.c Makefile
 	$(BIN)/python -m pip install --quiet --no-deps camel-tools==1.6.0
 	touch $(STAMP)
 
+# `make run` needs only the tool: its own environment with the base install (click, rich, numpy),
+# not the test environment (pytest, pandas, dask, camel-tools...).
+RUN_VENV := .venv-run
+RUN_STAMP := $(RUN_VENV)/.installed
+
+$(RUN_STAMP): pyproject.toml Makefile
+	$(PYTHON) -m venv $(RUN_VENV)
+	$(RUN_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(RUN_VENV)/bin/python -m pip install --quiet -e .
+	touch $(RUN_STAMP)
+
 # Normalize the bundled samples with the default preset into build/samples/ and show what changed.
-run: $(STAMP)
-	$(BIN)/arabic-norm --stats --output-dir build/samples samples/*.txt
-	@echo "normalized copies are in build/samples/"
+run: $(RUN_STAMP)
+	$(RUN_VENV)/bin/arabic-norm --stats --output-dir build/samples samples/*.txt
+	@echo "--- before: samples/tweets.txt (first 3 lines)"
+	@head -n 3 samples/tweets.txt
+	@echo "--- after: build/samples/tweets.txt"
+	@head -n 3 build/samples/tweets.txt
+	@echo "normalized copies of every sample are in build/samples/"
 
 test: $(STAMP) lint
 	$(BIN)/python -m pytest -q
@@ -39,7 +54,7 @@ golden: $(STAMP)
 	$(BIN)/python tests/make_golden.py
 
 clean:
-	rm -rf $(VENV) build .pytest_cache .hypothesis
+	rm -rf $(VENV) $(RUN_VENV) build .pytest_cache .hypothesis
 
 # Regenerate the README's step and preset reference from the registries.
 docs: $(STAMP)

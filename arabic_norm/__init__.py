@@ -1,7 +1,18 @@
 """arabic-norm: composable, fast, lossless Arabic text normalization."""
 
-from .pipeline import ChainError, Pipeline, normalize
-from .stream.blocks import UndecodableInput
+from .errors import ArabicNormError, ChainError, InputError, UndecodableInput, UsageError
+from .pipeline import Pipeline, normalize
+from .protect import Protect
 
 __version__ = "0.1.0"
-__all__ = ["ChainError", "Pipeline", "UndecodableInput", "__version__", "normalize"]
+__all__ = [
+    "ArabicNormError",
+    "ChainError",
+    "InputError",
+    "Pipeline",
+    "Protect",
+    "UndecodableInput",
+    "UsageError",
+    "__version__",
+    "normalize",
+]

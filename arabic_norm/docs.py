@@ -17,16 +17,7 @@ from .steps import STEPS, Option
 
 
 def option_markdown(option: Option) -> str:
-    if option.kind == "flag":
-        usage = f"`{option.flag}`"
-    elif option.kind == "int":
-        usage = f"`{option.flag} N` (default {option.default})"
-    else:
-        choices = "\\|".join(option.choices)
-        default = "" if option.kind == "multi" else f" (default `{option.default}`)"
-        repeat = ", repeatable or comma-separated" if option.kind == "multi" else ""
-        usage = f"`{option.flag} {choices}`{default}{repeat}"
-    return f"{usage}: {option.help}"
+    return f"{option.markdown}: {option.help}"
 
 
 def steps_markdown() -> str:

@@ -68,6 +68,11 @@ def _run_pass(p, text: str) -> str:
 def normalize_strings(pipeline, texts: Sequence[str]) -> list[str]:
     """`[pipeline(t) for t in texts]` for a sequence of strings, computed in one pass per map."""
     texts = list(texts)
+    protect = pipeline.protect
+    if protect is not None and any(guarded := [protect.may_protect(t) for t in texts]):
+        # strings that may hold a protected span (a URL...) go one by one; the rest together
+        rest = iter(normalize_strings(pipeline, [t for t, g in zip(texts, guarded, strict=True) if not g]))
+        return [pipeline(t) if g else next(rest) for t, g in zip(texts, guarded, strict=True)]
     if len(texts) < 2:
         return [pipeline(t) for t in texts]
     passes = pipeline.passes

@@ -1,137 +1,62 @@
-"""Parse a chain of steps, compile it into as few passes as possible, run it on str or bytes.
+"""A chain of steps (parsed by chain.py), compiled into as few passes as possible, run on str or bytes.
 
     >>> p = Pipeline.parse("diacritics --keep shadda tatweel alef ya quotes")
     >>> p("السَّلَامُ")
     'السّلام'
 
 A chain is immutable and pickles as its specification only (worker processes recompile it).
+It leaves protected spans (URLs, e-mail addresses, off regions...: see protect.py) as they are;
+`protect=None` turns that off.
 Compilation: every step builds its operations; adjacent code point maps are composed into one
 `CompiledMap`; context rules stay passes of their own, in order.
 """
 
 from __future__ import annotations
 
-import difflib
 import functools
+import re
 import shlex
+import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import replace
 from functools import cached_property
 
+from .chain import StepSpec, closest, parse_chain
 from .engine import kernel
 from .engine.maps import CompiledMap
+from .errors import ChainError
 from .presets import PRESETS
-from .steps import STEPS, CharMap, Option, Step
+from .protect import START, Protect, State, whole_lines
+from .steps import CharMap
+from .steps import chars as C
+from .steps.base import FormRule, Rule
+from .steps.chars import LANGUAGES
+from .steps.compat import NFKCThenDelete
 from .stream.blocks import BLOCK_SIZE, BOM, Block, decode_error, positioned_blocks, safe_cut
 
-
-class ChainError(ValueError):
-    """A chain that cannot be parsed: unknown step or option, bad value."""
-
-
-def closest(word: str, candidates: Iterable[str]) -> str:
-    """' (did you mean X?)' for the closest candidate, or ''."""
-    match = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.5)
-    return f" (did you mean {match[0]!r}?)" if match else ""
-
-
-@dataclass(frozen=True)
-class StepSpec:
-    """One step of a chain with its option values (defaults filled in)."""
-
-    name: str
-    options: tuple[tuple[str, object], ...] = ()
-
-    @property
-    def step(self) -> Step:
-        return STEPS[self.name]
-
-    def operations(self):
-        return self.step.build(**dict(self.options))
-
-    def __str__(self) -> str:
-        words = [self.name]
-        defaults = self.step.defaults()
-        for option in self.step.options:
-            value = dict(self.options)[option.name]
-            if value == defaults[option.name]:
-                continue
-            if option.kind == "flag":
-                words.append(option.flag)
-            elif option.kind == "multi":
-                words += [option.flag, ",".join(value)]
-            else:
-                words += [option.flag, str(value)]
-        return " ".join(words)
+# The characters a long line without spaces may be cut between (those of them that a pipeline
+# leaves alone, see Pipeline.cut_pattern): letters and digits, which long unspaced lines are made of.
+CUT_CANDIDATES = (
+    "".join(
+        c
+        for c in map(chr, (*C.ARABIC_LETTERS, *range(ord("0"), ord("9") + 1), *range(ord("A"), ord("Z") + 1)))
+        if unicodedata.category(c)[0] in "LN"  # no combining mark (U+0670 is among the letters' code points)
+    )
+    + "abcdefghijklmnopqrstuvwxyz"
+)
 
 
-def convert(step: Step, option: Option, raw: str, previous: object) -> object:
-    """Check and convert one option value given on the command line."""
-    where = f"{step.name} {option.flag}"
-    if option.kind == "int":
-        try:
-            value = int(raw)
-        except ValueError:
-            raise ChainError(f"{where}: expected a whole number, got {raw!r}") from None
-        if value < 1:
-            raise ChainError(f"{where}: must be at least 1, got {value}")
-        return value
-    values = [v for v in raw.split(",") if v] if option.kind == "multi" else [raw]
-    for v in values:
-        if v not in option.choices:
-            raise ChainError(
-                f"{where}: invalid value {v!r}{closest(v, option.choices)}; choose from {', '.join(option.choices)}"
-            )
-    if option.kind == "multi":
-        return tuple(sorted(set(previous or ()) | set(values), key=option.choices.index))
-    return values[0]
-
-
-def make_spec(step: Step, values: dict[str, object]) -> StepSpec:
-    unknown = set(values) - {o.name for o in step.options}
-    if unknown:
-        raise ChainError(f"{step.name}: unknown option(s) {', '.join(sorted(unknown))}")
-    merged = {**step.defaults(), **values}
-    return StepSpec(step.name, tuple((o.name, merged[o.name]) for o in step.options))
-
-
-def parse_chain(tokens: Sequence[str]) -> list[StepSpec]:
-    """Parse `step [--option [value]]... step ...` into specs, failing with the closest names."""
-    specs: list[StepSpec] = []
-    step: Step | None = None
-    values: dict[str, object] = {}
-    i = 0
-    while i < len(tokens):
-        token = tokens[i]
-        i += 1
-        if not token.startswith("-"):
-            if token not in STEPS:
-                raise ChainError(f"unknown step {token!r}{closest(token, STEPS)}")
-            if step:
-                specs.append(make_spec(step, values))
-            step, values = STEPS[token], {}
-            continue
-        if step is None:
-            raise ChainError(f"option {token!r} given before any step")
-        flag, _, inline = token.partition("=")
-        options = {o.flag: o for o in step.options}
-        option = options.get(flag)
-        if option is None:
-            raise ChainError(f"{step.name}: unknown option {flag!r}{closest(flag, options)}")
-        if option.kind == "flag":
-            if inline:
-                raise ChainError(f"{step.name} {flag} takes no value")
-            values[option.name] = True
-            continue
-        if not inline:
-            if i >= len(tokens):
-                raise ChainError(f"{step.name} {flag} needs a value")
-            inline = tokens[i]
-            i += 1
-        values[option.name] = convert(step, option, inline, values.get(option.name))
-    if step:
-        specs.append(make_spec(step, values))
-    return specs
+def _untouched(p, c: str) -> bool:
+    """Whether the pass `p` leaves the character `c` alone wherever it stands: a map does not map
+    it; a rule neither is triggered by it nor matches it; a Unicode form finds it stable (no
+    decomposition, not combining). Passes of other kinds are assumed to touch everything."""
+    if isinstance(p, CompiledMap):
+        return ord(c) not in p.mapping
+    if isinstance(p, Rule):
+        return c not in p.triggers and p.pattern.search(c) is None and p.run(c)[0] == c
+    if isinstance(p, (FormRule, NFKCThenDelete)):
+        return not unicodedata.decomposition(c) and not unicodedata.combining(c) and p.run(c)[0] == c
+    return False
 
 
 def compose(first: dict[int, str], then: dict[int, str]) -> dict[int, str]:
@@ -150,10 +75,27 @@ def commutes(rule, charmap: CharMap) -> bool:
     return touched.isdisjoint(rule.alphabet)
 
 
+def skips_over(rule, charmap: CharMap) -> bool:
+    """Whether `charmap` then `rule` equals `rule` then `charmap` because the map only deletes
+    characters the rule steps over (see Rule.skips)."""
+    skips = getattr(rule, "skips", "")
+    return bool(skips) and all(v == "" and chr(k) in skips for k, v in charmap.mapping.items())
+
+
 def compile_operations(operations) -> list:
-    """Order-preserving compile: move rules past later maps they commute with, merge adjacent
+    """Order-preserving compile: move rules past maps they commute with, merge adjacent
     CharMaps; return passes: CompiledMap or rule objects, in order."""
     ops = list(operations)
+    for i in range(1, len(ops)):  # bubble each rule left while an earlier map only deletes what it skips
+        j = i
+        while (
+            j > 0
+            and isinstance(ops[j - 1], CharMap)
+            and not isinstance(ops[j], CharMap)
+            and skips_over(ops[j], ops[j - 1])
+        ):
+            ops[j - 1], ops[j] = ops[j], ops[j - 1]
+            j -= 1
     for i in range(len(ops) - 1, -1, -1):  # bubble each rule right while it commutes
         j = i
         while j + 1 < len(ops) and isinstance(ops[j + 1], CharMap) and commutes(ops[j], ops[j + 1]):
@@ -180,42 +122,56 @@ def run_passes(passes, text: str) -> str:
     return text
 
 
-class Pipeline:
-    """An immutable chain of steps, compiled on first use."""
+DEFAULT_PROTECT = Protect()
 
-    def __init__(self, specs: Iterable[StepSpec] = ()):
+
+class Pipeline:
+    """An immutable chain of steps, compiled on first use, and what it must leave alone."""
+
+    def __init__(self, specs: Iterable[StepSpec] = (), protect: Protect | None = DEFAULT_PROTECT):
         object.__setattr__(self, "specs", tuple(specs))
+        object.__setattr__(self, "protect", protect)
 
     def __setattr__(self, name, value):
         raise AttributeError(f"Pipeline is immutable: cannot set {name!r}")
 
     # --- construction ---------------------------------------------------------------------------
     @classmethod
-    def parse(cls, chain: str | Sequence[str]) -> Pipeline:
-        """Build from chain syntax, a string (`"diacritics --keep shadda alef"`) or its tokens."""
+    def parse(cls, chain: str | Sequence[str], protect: Protect | None = DEFAULT_PROTECT, lang: str = "ar") -> Pipeline:
+        """Build from chain syntax, a string (`"diacritics --keep shadda alef"`) or its tokens.
+        `lang`: the language of the text; letters distinct in it are never folded (see --lang)."""
         tokens = shlex.split(chain) if isinstance(chain, str) else list(chain)
-        return cls(parse_chain(tokens))
+        return cls(parse_chain(tokens), protect).with_lang(lang)
 
     @classmethod
-    def preset(cls, name: str) -> Pipeline:
+    def preset(cls, name: str, protect: Protect | None = DEFAULT_PROTECT, lang: str = "ar") -> Pipeline:
         if name not in PRESETS:
             raise ChainError(f"unknown preset {name!r}{closest(name, PRESETS)}")
-        return cls.parse(PRESETS[name].chain)
+        return cls.parse(PRESETS[name].chain, protect, lang=lang)
+
+    def with_lang(self, lang: str) -> Pipeline:
+        """The same chain for text in `lang` (ar, fa, ur, ckb, ps, ug, sd, kk, ky, ks)."""
+        if lang not in LANGUAGES:
+            raise ChainError(f"unknown language {lang!r}{closest(lang, LANGUAGES)}; choose from {', '.join(LANGUAGES)}")
+        if all(spec.lang == lang for spec in self.specs):
+            return self
+        return Pipeline((replace(spec, lang=lang) for spec in self.specs), self.protect)
 
     def __add__(self, other: Pipeline) -> Pipeline:
-        return Pipeline(self.specs + other.specs)
+        return Pipeline(self.specs + other.specs, self.protect)
 
     def __reduce__(self):
-        return (Pipeline, (self.specs,))
+        return (Pipeline, (self.specs, self.protect))
 
     def __eq__(self, other) -> bool:
-        return isinstance(other, Pipeline) and self.specs == other.specs
+        return isinstance(other, Pipeline) and (self.specs, self.protect) == (other.specs, other.protect)
 
     def __hash__(self) -> int:
-        return hash(self.specs)
+        return hash((self.specs, self.protect))
 
     def __repr__(self) -> str:
-        return f"Pipeline.parse({self.chain!r})"
+        protect = "" if self.protect == DEFAULT_PROTECT else f", protect={self.protect!r}"
+        return f"Pipeline.parse({self.chain!r}{protect})"
 
     @property
     def chain(self) -> str:
@@ -231,6 +187,25 @@ class Pipeline:
         """The code point maps among the passes, with their index."""
         return [(i, p) for i, p in enumerate(self.passes) if isinstance(p, CompiledMap)]
 
+    @cached_property
+    def cut_pattern(self) -> re.Pattern | None:
+        """Where a line with no line break and no safe space near may be cut (stream.pair_cut):
+        between two *different* characters that every pass leaves alone. No rule can then match
+        across the cut (a rule that matches neither character alone, and is not triggered by
+        them, would need them to be equal, like `elongation`, or to be marks, quotes or blanks),
+        and no map or form changes them, so the cut does not move. A regular expression over the
+        reversed text; None when no character qualifies (the line is then kept whole)."""
+        chars = [c for c in CUT_CANDIDATES if all(_untouched(p, c) for p in self.passes)]
+        if not chars:
+            return None
+        charset = "".join(re.escape(c) for c in chars)
+        return re.compile(f"([{charset}])(?!\\1)(?=[{charset}])")
+
+    def cut_pair(self) -> re.Pattern | None:
+        """`cut_pattern`, for the stream functions, which ask for it only when a line has no line
+        break and no safe space near (a run's start-up does not pay for building it)."""
+        return self.cut_pattern
+
     def prepare(self) -> None:
         """Compile and build every engine table now (before worker processes fork, so that they
         inherit them instead of each building its own)."""
@@ -239,10 +214,13 @@ class Pipeline:
 
     # --- running --------------------------------------------------------------------------------
     def __call__(self, text: str) -> str:
-        """Normalize a string. A leading BOM is kept as it is."""
+        """Normalize a string, a whole document (its protected spans as they are). A leading BOM
+        is kept as it is."""
         if text.startswith("\ufeff"):
-            return "\ufeff" + run_passes(self.passes, text[1:])
-        return run_passes(self.passes, text)
+            return "\ufeff" + self(text[1:])
+        if self.protect is None:
+            return run_passes(self.passes, text)
+        return self.protect.run_text(text, lambda t: run_passes(self.passes, t))
 
     normalize = __call__
 
@@ -271,10 +249,20 @@ class Pipeline:
     def iter_pairs(self, read, errors: str = "strict", block_size: int = BLOCK_SIZE):
         """Like `iter_normalized`, but yields (input block, output block) pairs, for callers that
         need to know whether a block changed (in place, --check, --diff)."""
-        return self.block_pairs(positioned_blocks(read, block_size), errors)
+        return self.block_pairs(positioned_blocks(read, block_size, self.cut_pair), errors)
 
-    def block_pairs(self, blocks: Iterable[Block], errors: str = "strict"):
-        """(input, output) pairs for `stream.Block`s (from positioned_blocks or file_blocks)."""
+    def block_pairs(self, blocks: Iterable[Block], errors: str = "strict", state: State = START):
+        """(input, output) pairs for `stream.Block`s (from positioned_blocks or file_blocks).
+        With protection the blocks are regrouped into whole lines and the scanner's state goes
+        from each to the next; `state` is the state before the first (see protect.py)."""
+        if self.protect is not None:
+            for block in whole_lines(blocks):
+                if block.verbatim:
+                    yield block.data, block.data
+                    continue
+                out, state = self.normalize_block_from(state, block.data, errors, block.offset, block.lines)
+                yield block.data, out
+            return
         for block in blocks:
             if block.verbatim:
                 yield block.data, block.data
@@ -284,6 +272,25 @@ class Pipeline:
     def normalize_block(
         self, block: bytes, errors: str = "strict", offset: int = 0, lines: int = 0, piece_size: int = BLOCK_SIZE
     ) -> bytes:
+        """`normalize_block_from` the start state: the whole input, or a block of it that
+        `Protect.stateless` accepts (worker processes)."""
+        return self.normalize_block_from(START, block, errors, offset, lines, piece_size)[0]
+
+    def normalize_block_from(
+        self, state: State, block: bytes, errors: str, offset: int, lines: int, piece_size: int = BLOCK_SIZE
+    ) -> tuple[bytes, State]:
+        """Normalize `block` but its protected spans, the protection scanner being in `state` at
+        its start; return the output and the state at its end."""
+        if self.protect is None:
+            return self._normalize_unprotected(block, errors, offset, lines, piece_size), state
+
+        def run(piece: bytes, start: int) -> bytes:
+            lines_before = lines + block.count(b"\n", 0, start)
+            return self._normalize_unprotected(piece, errors, offset + start, lines_before, piece_size)
+
+        return self.protect.run_block(block, state, run)
+
+    def _normalize_unprotected(self, block: bytes, errors: str, offset: int, lines: int, piece_size: int) -> bytes:
         """Normalize bytes that start and end at safe cuts (see stream.py), with no leading-BOM
         handling. `offset` and `lines` place the block in its input, for error messages. Returns
         `block` itself when nothing changes. A big block is worked on in pieces of `piece_size`
@@ -296,7 +303,7 @@ class Pipeline:
         while start < len(block):
             end = min(start + piece_size, len(block))
             if end < len(block):  # no safe place in this window (a huge line, no spaces): its end
-                end = safe_cut(block, start, end) or (block.find(b"\n", end) + 1) or len(block)
+                end = safe_cut(block, start, end, self.cut_pair) or (block.find(b"\n", end) + 1) or len(block)
             piece = block[start:end] if (start, end) != (0, len(block)) else block
             try:
                 new = self._run_piece(piece, errors)
@@ -390,21 +397,26 @@ class Pipeline:
         return text, counts
 
 
-def normalize(text: str, preset: str = "default", steps: str | None = None) -> str:
-    """Normalize `text` with a preset, or with a chain given as `steps`. The compiled pipeline is
-    kept (`pipeline_for`): calls after the first cost what a reused `Pipeline` costs."""
-    return pipeline_for(preset, steps)(text)
+def normalize(
+    text: str, preset: str = "default", steps: str | None = None, protect: Protect | None = DEFAULT_PROTECT
+) -> str:
+    """Normalize `text` with a preset, or with a chain given as `steps`; `protect=None` normalizes
+    URLs, addresses and marked regions too. The compiled pipeline is kept (`pipeline_for`): calls
+    after the first cost what a reused `Pipeline` costs."""
+    return pipeline_for(preset, steps, protect)(text)
 
 
-def pipeline_for(preset: str = "default", steps: str | None = None) -> Pipeline:
+def pipeline_for(
+    preset: str = "default", steps: str | None = None, protect: Protect | None = DEFAULT_PROTECT
+) -> Pipeline:
     """The pipeline `normalize` uses, compiled once per chain and kept (the last 64 chains)."""
     if steps:
-        return _parsed(steps)
+        return _parsed(steps, protect)
     if preset not in PRESETS:
         raise ChainError(f"unknown preset {preset!r}{closest(preset, PRESETS)}")
-    return _parsed(PRESETS[preset].chain)  # by chain: a preset registered again is seen
+    return _parsed(PRESETS[preset].chain, protect)  # by chain: a preset registered again is seen
 
 
 @functools.lru_cache(maxsize=64)
-def _parsed(chain: str) -> Pipeline:
-    return Pipeline.parse(chain)
+def _parsed(chain: str, protect: Protect | None) -> Pipeline:
+    return Pipeline.parse(chain, protect)

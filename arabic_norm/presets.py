@@ -14,6 +14,11 @@ class Preset:
     idempotent: bool = True
 
 
+# persian before ya and teh-marbuta: it produces ى ي ة, which they then fold.
+SEARCH = (
+    "ligatures invisible diacritics tatweel persian alef ya teh-marbuta digits punctuation quotes elongation whitespace"
+)
+
 PRESETS: dict[str, Preset] = {
     p.name: p
     for p in (
@@ -24,13 +29,18 @@ PRESETS: dict[str, Preset] = {
         ),
         Preset(
             "search",
-            # persian before ya and teh-marbuta: it produces ى ي ة, which they then fold.
-            "ligatures invisible diacritics tatweel persian alef ya teh-marbuta digits punctuation "
-            "quotes elongation whitespace",
+            SEARCH,
             "what a search index wants: every spelling variant that users type interchangeably "
             "folded together (presentation forms, invisible marks, tashkeel, tatweel, alef, ya, teh "
             "marbuta, Persian letters, digits, punctuation, quotes, letters repeated for emphasis, "
             "runs of blanks). Hamza carriers are kept: سؤال and سوال are different words.",
+        ),
+        Preset(
+            "quran",
+            "uthmani " + SEARCH,
+            "search for Quranic text in Uthmani spelling (Tanzil, KFGQPC...): the uthmani step "
+            "rewrites it in modern spelling (hamza seats, superscript alef, small letters, madd "
+            "sign, ۞ ۩), then the search chain, so that it meets modern-spelling text and queries.",
         ),
         Preset(
             "camel",
@@ -57,6 +67,14 @@ PRESETS: dict[str, Preset] = {
             "exactly Lucene's PersianNormalizer: ی ے -> ي, ک -> ك, ۀ ہ -> ه, hamza above U+0654 "
             "removed; nothing else is touched (PersianAnalyzer also runs the lucene preset's "
             "ArabicNormalizer first: chain lucene-arabic lucene-persian for that).",
+        ),
+        Preset(
+            "pyarabic",
+            "pyarabic-strip-tatweel pyarabic-strip-tashkeel pyarabic-normalize-ligature pyarabic-normalize-hamza",
+            "byte-identical to pyarabic's araby.strip_tatweel -> strip_tashkeel -> normalize_ligature "
+            "-> normalize_hamza, applied line by line (every hamza form and carrier -> ء, آ -> ءء, "
+            "tatweel and harakat removed, isolated lam-alef -> لا); the pyarabic-* steps give each "
+            "function alone, with its quirks stated.",
         ),
     )
 }

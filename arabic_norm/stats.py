@@ -28,11 +28,11 @@ import functools
 from array import array
 
 from .engine import kernel
-from .engine import CompiledMap
 from .engine.kernel import Counter
+from .engine.maps import CompiledMap
 from .pipeline import Pipeline, compose
 from .steps import CharMap
-from .stream import BLOCK_SIZE, positioned_blocks
+from .stream.blocks import BLOCK_SIZE, positioned_blocks
 
 
 class Segment:
@@ -130,7 +130,7 @@ class StepCounter:
 
     def iter_pairs(self, read, errors: str = "strict", block_size: int = BLOCK_SIZE):
         """`Pipeline.iter_pairs`, keeping the counts of each block in `last`."""
-        return self.block_pairs(positioned_blocks(read, block_size), errors)
+        return self.block_pairs(positioned_blocks(read, block_size, self.pipeline.cut_pair), errors)
 
     def counts_of(self, before: bytes, errors: str = "strict") -> dict[str, int]:
         """The counts of `before`: those kept while mapping it (`last`), or counted now."""

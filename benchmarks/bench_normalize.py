@@ -21,7 +21,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from arabic_norm import Pipeline, kernel, normalize  # noqa: E402
+from arabic_norm import Pipeline, normalize  # noqa: E402
+from arabic_norm.engine import kernel  # noqa: E402
 from arabic_norm.presets import PRESETS  # noqa: E402
 
 TEXT = "«السَّلَامُ عَلَيْكُمْ» يا أحمـــد، هل قرأتَ الكتابَ على الطاولة؟ ١٢٣"

@@ -5,6 +5,8 @@ same text, line by line, over every file of the shared corpora, and shows the fi
 with its code points.
 """
 
+# The peer protects nothing: compare with protection off (protected spans: tests/test_protect.py).
+
 from __future__ import annotations
 
 import subprocess
@@ -73,7 +75,7 @@ def test_corpus_files_present():
 # --- the camel preset --------------------------------------------------------------------------
 def test_camel_preset_is_byte_identical_to_camel_tools(corpus_file):
     name, data, lines = corpus_file
-    ours = Pipeline.preset("camel").normalize_bytes(data)
+    ours = Pipeline.preset("camel", protect=None).normalize_bytes(data)
     assert_same_lines(ours, [camel_recipe(line) for line in lines], f"camel preset on {name}")
 
 
@@ -83,7 +85,7 @@ def test_camel_preset_as_separate_steps_is_byte_identical(corpus_file):
     if len(data) > 5_000_000:  # the plain NFKC path is slow: the first 20,000 lines of the big files
         lines = lines[:20_000]
         data = "\n".join(lines).encode("utf-8")
-    ours = Pipeline.parse("camel-unicode camel-dediac camel-letters").normalize_bytes(data)
+    ours = Pipeline.parse("camel-unicode camel-dediac camel-letters", protect=None).normalize_bytes(data)
     assert_same_lines(ours, [camel_recipe(line) for line in lines], f"camel steps on {name}")
 
 
@@ -100,7 +102,7 @@ TEXT = st.text(st.one_of(ARABIC, SPECIAL, st.characters(min_codepoint=0xFB50, ma
 @settings(max_examples=300, deadline=None)
 @given(TEXT)
 def test_camel_preset_matches_camel_tools_on_random_text(text):
-    assert Pipeline.preset("camel")(text.lstrip("\ufeff")) == camel_recipe(text.lstrip("\ufeff"))
+    assert Pipeline.preset("camel", protect=None)(text.lstrip("\ufeff")) == camel_recipe(text.lstrip("\ufeff"))
 
 
 @settings(max_examples=100, deadline=None)
@@ -108,7 +110,7 @@ def test_camel_preset_matches_camel_tools_on_random_text(text):
 def test_fused_nfkc_pass_matches_plain_path_on_big_text(text):
     """Big texts take the fast path (marks deleted before NFKC) unless unsafe characters occur."""
     big = (text + "\n") * (5000 // (len(text) + 1) + 1)  # above the pass's small-text threshold
-    assert Pipeline.preset("camel")(big.lstrip("\ufeff")) == camel_recipe(big.lstrip("\ufeff"))
+    assert Pipeline.preset("camel", protect=None)(big.lstrip("\ufeff")) == camel_recipe(big.lstrip("\ufeff"))
 
 
 def test_fused_pass_takes_the_careful_path_for_hangul():
@@ -116,7 +118,7 @@ def test_fused_pass_takes_the_careful_path_for_hangul():
     fatha; deleting it first would compose 가. A big text with this must still match camel-tools."""
     line = "\u3131\u064e\u314f " + "كَتَبَ " * 20
     big = "\n".join([line] * 400)
-    assert Pipeline.preset("camel")(big) == camel_recipe(big)
+    assert Pipeline.preset("camel", protect=None)(big) == camel_recipe(big)
     assert "\uac00" not in camel_recipe(line)
 
 
@@ -134,7 +136,7 @@ def test_camel_preset_is_not_idempotent_exactly_as_camel_tools(text):
     `idempotent=False` should be revisited)."""
     once, twice = camel_recipe(text), camel_recipe(camel_recipe(text))
     assert once != twice, codepoints(once)
-    p = Pipeline.preset("camel")
+    p = Pipeline.preset("camel", protect=None)
     assert p(text) == once
     assert p(p(text)) == twice
     assert PRESETS["camel"].idempotent is False
@@ -145,7 +147,7 @@ def test_camel_preset_is_not_idempotent_exactly_as_camel_tools(text):
 def test_arclean_is_byte_identical_to_camel_tools(corpus_file):
     name, data, lines = corpus_file
     mapper = CharMapper.builtin_mapper("arclean")
-    ours = Pipeline.parse("arclean").normalize_bytes(data)
+    ours = Pipeline.parse("arclean", protect=None).normalize_bytes(data)
     assert_same_lines(ours, [mapper(line) for line in lines], f"arclean on {name}")
 
 
@@ -153,14 +155,14 @@ def test_arclean_every_code_point():
     """All of Unicode at once (surrogates excluded): unlisted characters are deleted, like
     camel-tools does, astral ones included."""
     everything = "".join(chr(cp) for cp in range(1, sys.maxunicode + 1) if not 0xD800 <= cp <= 0xDFFF)
-    assert Pipeline.parse("arclean")(everything) == CharMapper.builtin_mapper("arclean")(everything)
+    assert Pipeline.parse("arclean", protect=None)(everything) == CharMapper.builtin_mapper("arclean")(everything)
 
 
 @settings(max_examples=300, deadline=None)
 @given(TEXT)
 def test_arclean_matches_camel_tools_on_random_text(text):
     text = text.lstrip("\ufeff")
-    assert Pipeline.parse("arclean")(text) == CharMapper.builtin_mapper("arclean")(text)
+    assert Pipeline.parse("arclean", protect=None)(text) == CharMapper.builtin_mapper("arclean")(text)
 
 
 def test_arclean_keeps_a_leading_bom_unlike_camel_tools():
@@ -169,15 +171,15 @@ def test_arclean_keeps_a_leading_bom_unlike_camel_tools():
     text = "\ufeffمرحبا\ufeffعالم 😀"
     mapper = CharMapper.builtin_mapper("arclean")
     assert mapper(text).startswith(" ")
-    assert Pipeline.parse("arclean")(text) == "\ufeff" + mapper(text[1:])
+    assert Pipeline.parse("arclean", protect=None)(text) == "\ufeff" + mapper(text[1:])
     assert "BOM" in STEPS["arclean"].help
 
 
 def test_arclean_composes_with_other_steps_like_running_them_one_by_one():
     text = "أَهلاً ﷺ ی 😀 \u200c ـــ"
     mapper = CharMapper.builtin_mapper("arclean")
-    chained = Pipeline.parse("tatweel arclean alef")
-    assert chained(text) == Pipeline.parse("alef")(mapper(Pipeline.parse("tatweel")(text)))
+    chained = Pipeline.parse("tatweel arclean alef", protect=None)
+    assert chained(text) == Pipeline.parse("alef", protect=None)(mapper(Pipeline.parse("tatweel", protect=None)(text)))
 
 
 # --- translit ----------------------------------------------------------------------------------
@@ -185,10 +187,10 @@ def test_arclean_composes_with_other_steps_like_running_them_one_by_one():
 def test_translit_matches_camel_tools_both_ways(corpus_file, scheme):
     name, data, lines = corpus_file
     forward, back = CharMapper.builtin_mapper(f"ar2{scheme}"), CharMapper.builtin_mapper(f"{scheme}2ar")
-    ours = Pipeline.parse(f"translit --scheme {scheme}").normalize_bytes(data)
+    ours = Pipeline.parse(f"translit --scheme {scheme}", protect=None).normalize_bytes(data)
     theirs = [forward(line) for line in lines]
     assert_same_lines(ours, theirs, f"translit --scheme {scheme} on {name}")
-    ours_back = Pipeline.parse(f"translit --scheme {scheme} --reverse").normalize_bytes(ours)
+    ours_back = Pipeline.parse(f"translit --scheme {scheme} --reverse", protect=None).normalize_bytes(ours)
     assert_same_lines(ours_back, [back(line) for line in theirs], f"translit --scheme {scheme} --reverse on {name}")
 
 
@@ -198,7 +200,10 @@ def test_translit_round_trips_where_camel_tools_does(scheme):
     maps are bijective there); on the corpora, a line comes back exactly iff it does with
     camel-tools (Latin letters and punctuation collide with the schemes' alphabets)."""
     forward, back = CharMapper.builtin_mapper(f"ar2{scheme}"), CharMapper.builtin_mapper(f"{scheme}2ar")
-    there, home = Pipeline.parse(f"translit --scheme {scheme}"), Pipeline.parse(f"translit --scheme {scheme} --reverse")
+    there, home = (
+        Pipeline.parse(f"translit --scheme {scheme}", protect=None),
+        Pipeline.parse(f"translit --scheme {scheme} --reverse", protect=None),
+    )
     arabic = "".join(forward._charmap)  # every character camel-tools transliterates
     words = " ".join(arabic[i : i + 5] for i in range(0, len(arabic), 5))
     assert back(forward(words)) == words
@@ -212,7 +217,7 @@ def test_translit_round_trips_where_camel_tools_does(scheme):
 def test_translit_round_trip_through_the_chain_composes():
     """`translit translit --reverse` compiles into one map and is the identity on Arabic text."""
     text = "السَّلَامُ عَلَيْكُمْ"
-    p = Pipeline.parse("translit --scheme safebw translit --scheme safebw --reverse")
+    p = Pipeline.parse("translit --scheme safebw translit --scheme safebw --reverse", protect=None)
     assert p(text) == text
     assert len(p.passes) <= 1
 
@@ -222,9 +227,9 @@ def test_importing_arabic_norm_does_not_import_camel_tools():
     code = (
         "import sys, arabic_norm\n"
         "from arabic_norm import Pipeline\n"
-        "Pipeline.preset('camel')('أَحمد'); Pipeline.parse('translit')\n"
+        "Pipeline.preset('camel', protect=None)('أَحمد'); Pipeline.parse('translit', protect=None)\n"
         "assert 'camel_tools' not in sys.modules, 'camel_tools imported'\n"
-        "Pipeline.parse('translit')('احمد')\n"
+        "Pipeline.parse('translit', protect=None)('احمد')\n"
         "assert 'camel_tools' in sys.modules\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
@@ -237,11 +242,11 @@ def test_missing_camel_tools_names_the_extra(monkeypatch, chain):
         monkeypatch.setitem(sys.modules, module, None)  # makes `import` fail
     try:
         with pytest.raises(camel_steps.MissingExtraError) as info:
-            Pipeline.parse(chain)("احمد")
+            Pipeline.parse(chain, protect=None)("احمد")
     finally:
         camel_steps.builtin_operations.cache_clear()
     message = str(info.value)
-    assert "pip install 'arabic-norm-pipeline[camel]'" in message
+    assert "pip install six emoji && pip install --no-deps camel-tools==1.6.0" in message
     assert "pip install --no-deps camel-tools==1.6.0" in message
     assert isinstance(info.value, ImportError)
 

@@ -257,7 +257,10 @@ def test_check_recurses_with_the_default_globs(cwd):
 
 def test_include_and_exclude_replace_the_defaults(cwd):
     make_tree(cwd / "corpus")
-    done = arabic_norm("--include", "*.json", "--include", "*.md", "--exclude", "deeper", "--check", "corpus")
+    # (--as-text: a JSON file is otherwise refused without --field, see test_cli_repo.py)
+    done = arabic_norm(
+        "--include", "*.json", "--include", "*.md", "--exclude", "deeper", "--as-text", "--check", "corpus"
+    )
     listed = [line.split(": ", 1)[1] for line in done.stderr.decode().splitlines() if line.startswith("would change")]
     assert listed == ["corpus/data.json", "corpus/sub/b.md"]
 
@@ -300,6 +303,28 @@ def test_explicitly_named_files_ignore_the_include_globs(cwd):
     assert arabic_norm("notes.rst.bak").stdout == "ا\n".encode()
 
 
+def test_force_exclude_applies_the_globs_to_named_files(cwd):
+    # pre-commit names every file: with --force-exclude the configuration's globs still decide
+    (cwd / "pyproject.toml").write_text('[tool.arabic-norm]\nexclude = [".*", "drafts"]\n', encoding="utf-8")
+    (cwd / "drafts").mkdir()
+    (cwd / ".github").mkdir()
+    files = ["a.txt", "drafts/d.txt", ".github/n.md", "x.json", "code.py", "sub/b.md"]
+    (cwd / "sub").mkdir()
+    for name in files:
+        (cwd / name).write_bytes("«أ»\n".encode())
+    done = arabic_norm("--force-exclude", "-i", *files, "./drafts/d.txt")
+    assert done.returncode == 0, done.stderr
+    changed = {name for name in files if (cwd / name).read_bytes() != "«أ»\n".encode()}
+    assert changed == {"a.txt", "sub/b.md"}
+    assert (cwd / "a.txt").read_bytes() == b'"\xd8\xa7"\n'  # the default preset: quotes, alef
+
+
+def test_force_exclude_with_every_file_excluded_reads_no_stdin(cwd):
+    (cwd / "x.json").write_bytes(b'{"t": "\xc2\xab"}\n')
+    done = arabic_norm("--force-exclude", "--check", "x.json", input="إ".encode(), timeout=30)
+    assert done.returncode == 0 and done.stdout == b"", done.stderr
+
+
 # --- progress ----------------------------------------------------------------------------------------------
 def test_progress_bar_goes_to_stderr_only_when_asked_off_a_terminal(cwd):
     (cwd / "in.txt").write_bytes("أ\n".encode())
@@ -329,4 +354,4 @@ def test_startup_imports_neither_numpy_nor_rich(cwd):
 
 
 def test_the_import_detector_does_see_rich_when_a_run_needs_it(cwd):
-    assert "rich" in imported_modules("--list-steps")
+    assert "rich" in imported_modules("--stats", input="نص\n".encode())

@@ -19,7 +19,8 @@ import sysconfig
 
 import pytest
 
-from arabic_norm import Pipeline, kernel
+from arabic_norm import Pipeline
+from arabic_norm.engine import kernel
 from arabic_norm.presets import PRESETS
 
 from .conftest import ROOT, SAMPLES, corpus_files, using_engine

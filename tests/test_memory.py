@@ -7,6 +7,7 @@ whole input, or keeps the whole output, fails); the benchmark reports the tight 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import textwrap
@@ -59,9 +60,14 @@ def big_file(tmp_path_factory) -> Path:
     return path
 
 
-def peak_rss(tmp_path: Path, command: list[str]) -> int:
+def peak_rss(tmp_path: Path, command: list[str], env_line: Path | None = None) -> int:
+    env = {**os.environ, "LINE": str(env_line)} if env_line else None
     result = subprocess.run(
-        [sys.executable, "-c", MEASURE, str(tmp_path / "out.txt"), *command], capture_output=True, text=True, check=True
+        [sys.executable, "-c", MEASURE, str(tmp_path / "out.txt"), *command],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
     )
     report = json.loads(result.stdout)
     assert report["rc"] == 0, result.stderr
@@ -87,3 +93,30 @@ def test_command_line_memory_is_flat(big_file, tmp_path, jobs):
         assert f.readline() == "السلام عليكم ورحمة الله، الي موسي الكتاب\n".encode()
     print(f"peak RSS arabic-norm -j {jobs}: {rss / 1024:.0f} MiB")
     assert rss < BOUND_KIB, f"peak RSS {rss / 1024:.0f} MiB for a {SIZE / 1e6:.0f} MB input"
+
+
+@pytest.fixture(scope="module")
+def unspaced_line(tmp_path_factory) -> Path:
+    """One 200 MB line with no space and no line break until its end (words run together)."""
+    path = tmp_path_factory.mktemp("line") / "line.txt"
+    words = "السَّلَامُعَلَيْكُمْوَرَحْمَةُاللَّهِإِلَىمُوسَىالكـــتاب".encode()
+    with open(path, "wb") as f:
+        f.write(words * (SIZE // len(words)) + b"\n")
+    return path
+
+
+@pytest.mark.parametrize("source", ["file", "pipe"])
+def test_one_long_line_without_spaces_keeps_memory_flat(unspaced_line, tmp_path, source):
+    """A line of 200 MB with no space is cut between letters the chain leaves alone: memory stays
+    flat (it used to take 1.9 GiB, and time grew with the square of the line)."""
+    cli = str(Path(sys.executable).parent / "arabic-norm")
+    command = [cli, "diacritics", "tatweel", "alef", "ya"]
+    if source == "file":
+        rss = peak_rss(tmp_path, [*command, str(unspaced_line)])
+    else:
+        rss = peak_rss(tmp_path, ["sh", "-c", 'exec "$0" "$@" < "$LINE"', *command], env_line=unspaced_line)
+    out = (tmp_path / "out.txt").read_bytes()
+    words_out = "السلامعليكمورحمةاللهاليموسيالكتاب".encode()
+    assert out == words_out * (SIZE // len("السَّلَامُعَلَيْكُمْوَرَحْمَةُاللَّهِإِلَىمُوسَىالكـــتاب".encode())) + b"\n"
+    print(f"peak RSS, one 200 MB line without spaces from a {source}: {rss / 1024:.0f} MiB")
+    assert rss < BOUND_KIB, f"peak RSS {rss / 1024:.0f} MiB for a {SIZE / 1e6:.0f} MB line"

@@ -91,8 +91,17 @@ def test_pipelines_are_immutable():
 
 
 def test_adjacent_maps_compile_into_one_pass():
-    p = Pipeline.parse("tatweel ya teh-marbuta quotes digits punctuation")
+    p = Pipeline.parse("ya teh-marbuta quotes digits punctuation")
     assert len(p.passes) == 1 and isinstance(p.passes[0], CompiledMap)
+
+
+def test_a_rule_moves_before_a_map_that_only_deletes_what_it_skips():
+    """The tatweel step's seat rule steps over marks, so the diacritics map (which only deletes
+    marks) runs after it and merges with the tatweel map: one map pass, as before the rule."""
+    p = Pipeline.parse("diacritics tatweel ya")
+    assert [type(x).__name__ for x in p.passes].count("CompiledMap") == 1
+    assert p("شَيْـًٔا كـتاب") == "شيئا كتاب"
+    assert Pipeline.parse("tatweel")("\u0640\u064e\u0640\u0654") == "\u0621\u064e"
 
 
 def test_map_composition_follows_chain_order():

@@ -10,12 +10,16 @@ hook environment needs the package index, like any pre-commit user.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+import yaml
+
+from arabic_norm.cli.discover import DEFAULT_INCLUDE
 
 REPO = Path(__file__).resolve().parents[1]
 PRE_COMMIT = Path(sys.executable).parent / "pre-commit"
@@ -47,6 +51,7 @@ def git_repo(path: Path, files: dict[str, str]) -> Path:
     path.mkdir()
     subprocess.run(["git", "init", "-q"], cwd=path, check=True)
     for name, text in files.items():
+        (path / name).parent.mkdir(parents=True, exist_ok=True)
         (path / name).write_bytes(text.encode())
     subprocess.run(["git", "add", "."], cwd=path, check=True)
     return path
@@ -97,3 +102,31 @@ def test_check_hook_fails_on_unnormalized_files_and_passes_on_normalized(tmp_pat
     clean = git_repo(tmp_path / "clean", {"a.txt": NORMALIZED, "b.txt": NORMALIZED})
     passed = try_repo(clean, "arabic-norm-check", pre_commit_home, head)
     assert passed.returncode == 0, passed.stdout + passed.stderr
+
+
+def test_hooks_see_only_the_default_text_formats_and_force_the_globs():
+    hooks = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    assert [h["id"] for h in hooks] == ["arabic-norm", "arabic-norm-check"]
+    for hook in hooks:
+        assert "--force-exclude" in hook["entry"].split()
+        files = re.compile(hook["files"])
+        for glob in DEFAULT_INCLUDE:  # the same formats as a run over a directory
+            assert files.search("dir/name" + glob.removeprefix("*")), glob
+        for name in ["data.json", "data.jsonl", "table.csv", "code.py", "notes.txt.bak", "README.MD"]:
+            assert not files.search(name), name
+
+
+def test_hooks_leave_json_code_and_excluded_files_alone(tmp_path, pre_commit_home, head):
+    files = {
+        "a.txt": UNNORMALIZED,
+        "drafts/d.txt": UNNORMALIZED,
+        "data.json": '{"text": "«أحمد»"}\n',
+        "code.py": 'name = "إبراهيم"\n',
+        "pyproject.toml": '[tool.arabic-norm]\nexclude = [".*", "drafts"]\n',
+    }
+    repo = git_repo(tmp_path / "repo", files)
+    done = try_repo(repo, "arabic-norm", pre_commit_home, head)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert (repo / "a.txt").read_text(encoding="utf-8") == NORMALIZED
+    for name in ["drafts/d.txt", "data.json", "code.py"]:
+        assert (repo / name).read_text(encoding="utf-8") == files[name], name

@@ -23,7 +23,7 @@ from arabic_norm.engine import maps as engine
 from arabic_norm.presets import PRESETS
 from arabic_norm.stats import StepCounter
 from arabic_norm.steps import STEPS, CharMap
-from arabic_norm.stream import Block
+from arabic_norm.stream.blocks import Block
 
 from .conftest import ENGINES, using_engine
 
@@ -67,7 +67,7 @@ def chains(draw) -> Pipeline:
                 tokens += [option.flag, str(draw(st.integers(1, 4)))]
             else:
                 tokens += [option.flag, draw(st.sampled_from(option.choices))]
-    return Pipeline.parse(tokens)
+    return Pipeline.parse(tokens, protect=None)  # compared with the bare operations
 
 
 def one_by_one(pipeline: Pipeline, text: str) -> str:
@@ -205,3 +205,34 @@ def targets(pipeline: Pipeline) -> set[str]:
 def test_text_without_targets_is_unchanged(pipeline, text):
     untouched = "".join(c for c in text if c not in targets(pipeline))
     assert pipeline(untouched) == untouched
+
+
+# Long lines with no line break and no space: the blocks are cut between characters
+# (Pipeline.cut_pattern), which must never change the output.
+unspaced_text = st.text(
+    alphabet=st.one_of(
+        st.characters(min_codepoint=0x0621, max_codepoint=0x0670),
+        st.sampled_from("ابتكلمنيىةهأإآؤئءـًٌٍَُِّْٰٓٔ٠١٢3456abcXYZ,،؛\"'«»\u200c\u200d\u200fﻻﷲ😀é\u0301"),
+    ),
+    min_size=1,
+    max_size=400,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(chains(), unspaced_text, st.integers(min_value=1, max_value=48))
+def test_block_size_does_not_change_long_lines_without_newlines(tmp_path_factory, pipeline, text, block_size):
+    """The same bytes from one piece, from blocks of any size read from a stream, from pieces of
+    any size within a block, and from byte ranges of a file, for lines with no break and no space."""
+    from arabic_norm.stream.blocks import file_blocks
+
+    data = text.encode("utf-8")
+    expected = pipeline(text).encode("utf-8")
+    assert b"".join(pipeline.iter_normalized(io.BytesIO(data).read, block_size=block_size)) == expected
+    assert pipeline.normalize_bytes(data, block_size=block_size) == expected
+    path = tmp_path_factory.mktemp("unspaced") / "line.txt"
+    path.write_bytes(data)
+    with open(path, "rb") as f:
+        blocks = list(file_blocks(f.fileno(), block_size, pipeline.cut_pair))
+    assert b"".join(b.data for b in blocks) == data
+    assert b"".join(o for _, o in pipeline.block_pairs(blocks)) == expected

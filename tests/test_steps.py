@@ -33,6 +33,13 @@ CASES = [
     ("diacritics", "ب\u08d3 ب\u08e1 ب\u08e3 ب\u08ff", "ب ب ب ب", "Arabic Extended-A marks go"),
     ("diacritics", "ب\u08e2", "ب\u08e2", "U+08E2 (disputed end of ayah) is a sign, not a mark: kept"),
     ("diacritics", "ب\u06e9", "ب\u06e9", "U+06E9 (place of sajdah) is a sign: kept"),
+    ("diacritics", "شَيْـًٔا", "شيئا", "a hamza on a tatweel seat gets its modern seat, the tatweel consumed"),
+    ("diacritics", "إِبْرَٰهِـۧمَ", "إبرهيم", "small high yeh (and its tatweel) is a written ya"),
+    ("tatweel", "شَيْـًٔا", "شَيْءًا", "a tatweel carrying a hamza becomes ء, never dropped"),
+    ("uthmani", "ٱلْـَٔاخِرَةِ", "ٱلْآخِرَةِ", "hamza on a tatweel seat, stem-initial, + alef: آ (marks kept)"),
+    ("uthmani", "ءَامَنُوا۟", "آمَنُوا۟", "hamza on the line + fatha + alef: آ"),
+    ("uthmani", "ٱلصَّلَوٰةَ", "ٱلصَّلَاةَ", "waw + superscript alef: alef"),
+    ("uthmani", "يَسْجُدُونَ ۩", "يَسْجُدُونَ", "the sajda sign is not a word"),
     ("diacritics --no-quranic", "مِ\u06d6", "م\u06d6", "--no-quranic keeps Quranic marks"),
     ("diacritics", "ا\u0654", "أ", "decomposed hamza above is composed, not dropped"),
     ("diacritics", "ا\u0655", "إ", "decomposed hamza below is composed"),
@@ -74,6 +81,21 @@ CASES = [
     ("quotes --style curly", '("x")', "(“x”)", "an opening bracket opens"),
     ("quotes --style curly", '"a\n"b', "“a\n“b", "a quote at a line start opens: pairing is line-local"),
     ("quotes --style curly", "“x”", "“x”", "already curly text is unchanged"),
+    (
+        "quotes --style guillemets",
+        "« نص »",
+        "« نص »",
+        "French spacing: a quote between blanks or before the line end closes",
+    ),
+    ("quotes --style curly", "“ text ” and", "“ text ” and", "... in curly style too"),
+    (
+        "quotes --style guillemets",
+        "\u200f«نص»",
+        "\u200f«نص»",
+        "a bidi mark before a quote is skipped: RLM at line start",
+    ),
+    ("quotes --style curly", 'قال \u200f\u2067"نص"', "قال \u200f\u2067“نص”", "RLM and an isolate after a blank"),
+    ("quotes --style curly", 'x\u200e"', "x\u200e”", "after a letter and LRM: closes"),
     # --- teh marbuta --------------------------------------------------------------------------
     ("teh-marbuta", "فاطمة مدرسة", "فاطمه مدرسه", "teh marbuta -> heh"),
     # --- hamza --------------------------------------------------------------------------------
@@ -84,7 +106,11 @@ CASES = [
     ("persian", "کتاب فارسی", "كتاب فارسي", "keheh and farsi yeh"),
     ("persian --final-yeh maksura", "ایران فارسی", "ايران فارسى", "only the word-final farsi yeh -> maksura"),
     ("persian", "ے ۀ ہ ھ ە ۃ", "ي ه ه ه ه ة", "Urdu and Persian letter forms"),
-    ("persian", "ۂ ۓ", "ه ئ", "hamza-bearing heh goal and yeh barree"),
+    ("persian", "ۂ ۓ", "ه ئي", "hamza-bearing heh goal, and yeh barree + hamza is ئ + ے (-> ي)"),
+    ("persian", "آۓ آئے", "آئي آئي", "so ۓ and ئے (one word, two spellings) fold alike"),
+    ("persian", "خانهٔ خانۀ", "خانه خانه", "the ezafe typed as ه + hamza folds like ۀ"),
+    ("persian", "دربارهٔٔ", "درباره", "a doubled ezafe hamza (typed twice) goes at once: idempotent"),
+    ("persian --to persian", "كتاب يك على", "کتاب یک علی", "Persian corpora: Arabic ك ي ى -> ک ی"),
     ("persian", "پ چ ژ گ", "پ چ ژ گ", "Persian letters with no Arabic twin stay"),
     # --- ligatures ----------------------------------------------------------------------------
     ("ligatures", "ﻻ ﻷ ﻹ ﻵ", "لا لأ لإ لآ", "lam-alef keeps its hamza or madda"),
@@ -137,6 +163,14 @@ CASES = [
     ("camel-letters", "أ إ آ ٱ ٲ ى ة", "ا ا ا ا ٲ ي ه", "camel-tools' alef set includes wasla, not ٲ"),
     ("lucene-arabic", "ٱلْكِتَابَةُ ـ", "ٱلكتابه ", "wasla kept, harakat and tatweel go, ة -> ه"),
     ("lucene-persian", "کتابۀ ی ھ ا\u0654", "كتابه ي ھ ا", "ھ kept; hamza above deleted everywhere"),
+    # --- pyarabic (pyarabic itself is the reference in tests/test_pyarabic_compat.py) ---------
+    ("pyarabic-strip-tashkeel", "كِتَابٌ هٰذا", "كتاب هٰذا", "U+064B-U+0652 only: dagger alef stays"),
+    ("pyarabic-strip-diacritics", "كِتَابٌ هٰذا ا\u0654", "كتاب هذا ا", "every mark, hamza above too"),
+    ("pyarabic-strip-tatweel", "شيـ\u0654ا كـتاب", "شي\u0654ا كتاب", "every tatweel, a hamza seat too"),
+    ("pyarabic-normalize-hamza", "سؤال آمن\nآب\n", "سءال ءءمن\nءاب\n", "carriers dropped; آ + letter + line end"),
+    ("pyarabic-normalize-alef", "أحمد على هدىٰ", "احمد علا هدا", "ى becomes ا too"),
+    ("pyarabic-normalize-teh", "فاطمة", "فاطمه", "ة -> ه"),
+    ("pyarabic-normalize-ligature", "\ufef7 \ufefc", "لا \ufefc", "isolated forms only, hamza dropped"),
 ]
 
 
@@ -166,7 +200,7 @@ UNTOUCHABLE = [
 @pytest.mark.parametrize("preset", sorted(PRESETS))
 @pytest.mark.parametrize("text", UNTOUCHABLE)
 def test_presets_leave_other_scripts_alone(preset, text):
-    if preset in ("search",) and "\t" in text:
+    if preset in ("search", "quran") and "\t" in text:
         text = text.replace("\t", " ")  # the search preset folds tabs into spaces by design
     assert Pipeline.preset(preset)(text) == text
 

@@ -1,5 +1,5 @@
 """THE COMMAND: `arabic-norm`, the only package that imports click or rich."""
 
-from .command import entry, main
+from .command import command, entry, main
 
-__all__ = ["entry", "main"]
+__all__ = ["command", "entry", "main"]

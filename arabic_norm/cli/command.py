@@ -4,7 +4,7 @@
 
 Click parses the global options; it stops at the first word that is not an option, and the rest
 (steps, their options, paths) is split here: steps are the names in `STEPS`, a step's options are
-read with the same `parse_chain` the library uses, and the first word that is neither begins the
+read with the same scanner the library uses (`chain.scan`), and the first word that is neither begins the
 paths. A step's `--help` is generated from its `Step` data.
 
 Start-up matters (`echo x | arabic-norm` in a shell loop): this module imports only click and the
@@ -17,6 +17,8 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
 import click
 
@@ -25,23 +27,34 @@ import click
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 from .. import __version__
-from ..pipeline import ChainError, Pipeline, closest, parse_chain
+from ..chain import StepSpec, closest, scan
+from ..errors import ChainError, ConfigError, UsageError
+from ..pipeline import DEFAULT_PROTECT, Pipeline
 from ..presets import PRESETS
+from ..protect import Protect
 from ..steps import STEPS, Step
-from .config import ConfigError, load_config
-from .process import DEFAULT_EXCLUDE, DEFAULT_INCLUDE, Missing, Settings, Source, discover, process_file, same_file
-
-EXIT_OK, EXIT_CHANGED, EXIT_USAGE, EXIT_INPUT = 0, 1, 2, 3
-EXIT_CODES = (
-    (EXIT_OK, "success (with --check or --diff: nothing would change)"),
-    (EXIT_CHANGED, "--check or --diff: some input would change"),
-    (EXIT_USAGE, "usage or configuration error (unknown step, option, preset or config key)"),
-    (EXIT_INPUT, "input error: a path that does not exist or cannot be read (or written), bytes that are not UTF-8"),
+from .config import Config, load_config, search_start
+from .discover import DEFAULT_EXCLUDE, DEFAULT_INCLUDE, Source, discover
+from .process import Settings, process_all, process_on_dask, same_file, sync_written
+from .report import (
+    EXIT_BROKEN_PIPE,
+    EXIT_CODES,
+    EXIT_INPUT,
+    EXIT_OK,
+    EXIT_USAGE,
+    PROGRESS_MIN_BYTES,
+    Report,
+    Reporter,
+    print_stats,
+    print_steps,
+    progress_bar,
+    use_color,
 )
+from .streams import OutputError, names_stdout, prepare_streams, refuse_feedback, stdout_closed, stdout_errors
+from .writeback import WriteBack, choose
+
 # --explain shows what each step changes in this sample unless --sample gives another.
 SAMPLE = "«السَّلَامُ عَلَيْكُمْ» يا أحمـــد، هل قرأتَ الكتابَ على الطاولة؟ ١٢٣"
-# With --progress not given, the bar appears on a terminal for runs over this many bytes.
-PROGRESS_MIN_BYTES = 64 << 20
 # Click consumes a `--` that comes before the first positional word; we need to know it was there.
 _DASHDASH = "\0--"
 
@@ -55,8 +68,18 @@ class ConfigFileError(click.ClickException):
 
 class ArabicNormCommand(click.Command):
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        args = [_DASHDASH if a == "--" else a for a in args]
+        args = [_DASHDASH if a == "--" else a for a in options_first(self.params, args)]
         return super().parse_args(ctx, args)
+
+    def shell_complete(self, ctx: click.Context, incomplete: str):
+        """Words starting with `-`: the options of the step being written, then the global ones."""
+        from click.shell_completion import CompletionItem
+
+        step, paths_begun = _completing(ctx.params.get("args") or ())
+        items = []
+        if step is not None and not paths_begun:
+            items = [CompletionItem(o.flag, help=o.help) for o in step.options if o.flag.startswith(incomplete)]
+        return items + super().shell_complete(ctx, incomplete)
 
     def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         formatter.write_usage(ctx.command_path, "[GLOBAL OPTIONS] [STEP [STEP OPTIONS]]... [--] [PATH]...")
@@ -70,43 +93,93 @@ class ArabicNormCommand(click.Command):
             formatter.write_text(
                 "Without steps on the command line: --preset, else `steps` or `preset` from "
                 "[tool.arabic-norm] in the nearest pyproject.toml or .arabic-norm.toml (searched from "
-                "the current directory up to the repository root), else the default preset. Keys: "
-                "steps, preset, include, exclude, errors."
+                "the common parent of the paths, or the current directory for stdin, up to the repository "
+                "root; -v names it, --no-config ignores it), else the default preset. Keys: "
+                "steps, preset, include, exclude, errors, protect, markdown."
             )
         with formatter.section("Exit codes"):
             formatter.write_dl([(str(code), text) for code, text in EXIT_CODES])
 
 
-def _use_color() -> bool | None:
-    """None lets click decide (colour on a terminal only); NO_COLOR turns it off everywhere."""
-    return False if os.environ.get("NO_COLOR") else None
+# --- global options after the paths ------------------------------------------------------------
+def options_first(params, args: list[str]) -> list[str]:
+    """`args` with the global options written after the paths moved before the steps, as black
+    and ruff accept them (`arabic-norm a.txt --check`, `arabic-norm diacritics a.txt -i`). The
+    paths begin where `chain.scan` stops reading steps; a `--` before them, or among them, keeps
+    every word after it a path. Anything the scan refuses is left for the real parse to report."""
+    takes_value = {}
+    for p in params:
+        if isinstance(p, click.Option):
+            for flag in (*p.opts, *p.secondary_opts):
+                takes_value[flag] = not p.is_flag and not p.count
+    i = 0
+    while i < len(args) and args[i].startswith("-") and args[i] not in ("-", "--"):
+        flag, eq, _ = args[i].partition("=")
+        i += 2 if takes_value.get(flag) and not eq else 1
+    try:
+        _, rest = scan(args[i:])
+    except ChainError:
+        return args
+    head, moved, paths = args[: len(args) - len(rest)], [], []
+    n = 0
+    while n < len(rest):
+        word = rest[n]
+        if word == "--":
+            paths += rest[n:]
+            break
+        flag, eq, _ = word.partition("=")
+        if flag in takes_value:
+            width = 2 if takes_value[flag] and not eq else 1
+            moved += rest[n : n + width]
+            n += width
+        else:
+            paths.append(word)
+            n += 1
+    return moved + head + paths if moved else args
+
+
+# --- shell completion (click's: _ARABIC_NORM_COMPLETE=bash_source arabic-norm) -----------------
+def _completing(tokens) -> tuple[Step | None, bool]:
+    """While completing after `tokens`: the step being written (None if none) and whether the
+    paths have begun (a word that is neither a step nor a step option, or `--`)."""
+    tokens = ["--" if t == _DASHDASH else t for t in tokens]
+    if "--" in tokens:
+        return None, True
+    try:
+        _, rest = scan(tokens)
+    except ChainError:  # a step option still waiting for its value
+        rest = []
+    step = next((STEPS[t] for t in reversed(tokens[: len(tokens) - len(rest)]) if t in STEPS), None)
+    return step, bool(rest)
+
+
+def complete_args(ctx: click.Context, param: click.Parameter, incomplete: str):
+    """Completions of a word after the global options: a step option's value, else step names
+    and file names, else (once the paths have begun) file names."""
+    from click.shell_completion import CompletionItem
+
+    tokens = ctx.params.get("args") or ()
+    files = CompletionItem(incomplete, type="file")
+    step, paths_begun = _completing(tokens)
+    if paths_begun:
+        return [files]
+    option = next((o for o in step.options if tokens and o.flag == tokens[-1]), None) if step else None
+    if option is not None and option.takes_value:
+        return [CompletionItem(c) for c in option.choices if c.startswith(incomplete)]
+    steps = [CompletionItem(name, help=s.summary) for name, s in STEPS.items() if name.startswith(incomplete)]
+    return [files, *steps]
+
+
+def complete_presets(ctx: click.Context, param: click.Parameter, incomplete: str):
+    from click.shell_completion import CompletionItem
+
+    return [CompletionItem(name, help=p.chain) for name, p in PRESETS.items() if name.startswith(incomplete)]
 
 
 # --- step help, generated from the step data ----------------------------------------------------
 def step_command(step: Step) -> click.Command:
     """A click command describing `step` and its options (used for `arabic-norm STEP --help`)."""
-    params = []
-    for o in step.options:
-        if o.kind == "flag":
-            params.append(click.Option([o.flag], is_flag=True, help=o.help))
-        elif o.kind == "int":
-            params.append(
-                click.Option([o.flag], type=click.IntRange(min=1), default=o.default, show_default=True, help=o.help)
-            )
-        elif o.kind == "multi":
-            params.append(
-                click.Option(
-                    [o.flag],
-                    type=click.Choice(o.choices),
-                    multiple=True,
-                    metavar=f"[{'|'.join(o.choices)}],...",
-                    help=o.help,
-                )
-            )
-        else:
-            params.append(
-                click.Option([o.flag], type=click.Choice(o.choices), default=o.default, show_default=True, help=o.help)
-            )
+    params = [o.click_option(click) for o in step.options]
     text = step.help
     if step.extra:
         text += f"\n\nNeeds the optional dependencies of the '{step.extra}' extra."
@@ -121,54 +194,43 @@ def step_command(step: Step) -> click.Command:
 
 def show_step_help(step: Step) -> None:
     command = step_command(step)
-    with click.Context(command, info_name=f"arabic-norm [GLOBAL OPTIONS] {step.name}", color=_use_color()) as ctx:
+    with click.Context(command, info_name=f"arabic-norm [GLOBAL OPTIONS] {step.name}", color=use_color()) as ctx:
         click.echo(command.get_help(ctx), color=ctx.color)
 
 
 # --- splitting steps from paths -----------------------------------------------------------------
-def split_args(tokens: list[str], global_flags: set[str] = frozenset()) -> tuple[list[str], list[str], bool]:
-    """Split what follows the global options into (chain tokens, paths, paths forced by `--`).
+def split_args(tokens: list[str], global_flags: set[str] = frozenset()) -> tuple[list[StepSpec], list[str], bool]:
+    """Split what follows the global options into (the chain's steps, paths, paths forced by `--`).
 
-    A step name begins a step; words starting with `-` after it are its options (with their values);
-    the first other word begins the paths. A step name that is also an existing path is refused
-    as ambiguous unless `--` separates steps from paths.
+    `chain.scan` reads the steps and their options (the library's own scanner); the first other
+    word begins the paths. A step name that is also an existing path is refused as ambiguous
+    unless `--` separates steps from paths; `STEP --help` shows the step's help.
     """
     has_separator = "--" in tokens
-    chain: list[str] = []
-    step: Step | None = None
-    i = 0
-    while i < len(tokens):
-        token = tokens[i]
-        if token == "--":
-            return chain, tokens[i + 1 :], True
-        if step is not None and token.startswith("-") and token != "-":
-            if token in ("-h", "--help"):
-                show_step_help(step)
-                raise click.exceptions.Exit(EXIT_OK)
-            flag = token.partition("=")[0]
-            option = next((o for o in step.options if o.flag == flag), None)
-            if option is None and flag in global_flags:
-                raise click.UsageError(
-                    f"{flag} is a global option: put it before the steps (arabic-norm {flag} ... {step.name} ...)"
-                )
-            chain.append(token)
-            i += 1
-            if option is not None and option.kind != "flag" and "=" not in token and i < len(tokens):
-                chain.append(tokens[i])
-                i += 1
-            continue
-        if token in STEPS:
-            if not has_separator and os.path.exists(token):
-                raise click.UsageError(
-                    f"{token!r} is both a step name and a path here. For the path write './{token}'; "
-                    f"or separate steps from paths with '--' (arabic-norm {token} -- {token})."
-                )
-            step = STEPS[token]
-            chain.append(token)
-            i += 1
-            continue
-        break
-    return chain, tokens[i:], False
+
+    def on_step(name: str) -> None:
+        if not has_separator and os.path.exists(name):
+            raise click.UsageError(
+                f"{name!r} is both a step name and a path here. For the path write './{name}'; "
+                f"or separate steps from paths with '--' (arabic-norm {name} -- {name})."
+            )
+
+    def on_unknown_option(step: Step, token: str) -> None:
+        if token in ("-h", "--help"):
+            show_step_help(step)
+            raise click.exceptions.Exit(EXIT_OK)
+        flag = token.partition("=")[0]
+        if flag in global_flags:
+            raise click.UsageError(
+                f"{flag} is a global option: put it before the steps (arabic-norm {flag} ... {step.name} ...)"
+            )
+
+    specs, rest = scan(tokens, on_step, on_unknown_option)
+    if "--" in rest:  # the words after it are paths, whatever they look like
+        cut = rest.index("--")
+        check_paths(rest[:cut], False)
+        return specs, rest[:cut] + rest[cut + 1 :], True
+    return specs, rest, False
 
 
 def check_paths(paths: list[str], forced: bool) -> None:
@@ -184,8 +246,8 @@ def check_paths(paths: list[str], forced: bool) -> None:
             raise click.UsageError(f"unknown step {path!r}{closest(path, STEPS)}; see --list-steps")
 
 
-def resolve_pipeline(chain: list[str], preset: str | None, config) -> Pipeline:
-    pipeline = choose_pipeline(chain, preset, config)
+def resolve_pipeline(chain: list[StepSpec], preset: str | None, config, protect=DEFAULT_PROTECT) -> Pipeline:
+    pipeline = Pipeline(choose_pipeline(chain, preset, config).specs, protect)
     try:
         _ = pipeline.passes  # build every step now, before any file is touched
     except ImportError as e:  # a step whose optional dependency is missing (e.g. camel-tools)
@@ -193,14 +255,12 @@ def resolve_pipeline(chain: list[str], preset: str | None, config) -> Pipeline:
     return pipeline
 
 
-def choose_pipeline(chain: list[str], preset: str | None, config) -> Pipeline:
+def choose_pipeline(chain: list[StepSpec], preset: str | None, config) -> Pipeline:
     try:
+        if preset:  # steps after --preset extend it: --preset search hamza --to hamza
+            return Pipeline.preset(preset) + Pipeline(chain)
         if chain:
-            if preset:
-                raise click.UsageError("give either --preset or steps, not both")
-            return Pipeline(parse_chain(chain))
-        if preset:
-            return Pipeline.preset(preset)
+            return Pipeline(chain)
     except ChainError as e:
         raise click.UsageError(str(e)) from None
     try:
@@ -208,130 +268,6 @@ def choose_pipeline(chain: list[str], preset: str | None, config) -> Pipeline:
     except ChainError as e:  # checked when loading; kept for safety
         raise ConfigFileError(f"{config.path}: {e}") from None
     return from_config if from_config is not None else Pipeline.preset("default")
-
-
-# --- output for humans (stderr) and tables ------------------------------------------------------
-class Reporter:
-    def __init__(self, quiet: bool, verbose: bool):
-        self.quiet, self.verbose, self.color = quiet, verbose, _use_color()
-
-    def _echo(self, text: str, **style) -> None:
-        click.echo(click.style(text, **style) if style else text, err=True, color=self.color)
-
-    def error(self, text: str) -> None:
-        self._echo(f"arabic-norm: error: {text}", fg="red", bold=True)
-
-    def warn(self, text: str) -> None:
-        if not self.quiet:
-            self._echo(text, fg="yellow")
-
-    def info(self, text: str) -> None:
-        if not self.quiet:
-            self._echo(text)
-
-    def detail(self, text: str) -> None:
-        if self.verbose:
-            self._echo(text, dim=True)
-
-
-def _plural(n: int, word: str = "file") -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
-
-
-def print_steps() -> None:
-    from rich import box
-    from rich.console import Console
-    from rich.table import Table
-    from rich.text import Text
-
-    console = Console(highlight=False)
-    steps = Table(title="Steps", box=box.SIMPLE, show_lines=False, title_justify="left")
-    steps.add_column("step", no_wrap=True, style="bold")
-    steps.add_column("options", no_wrap=True)
-    steps.add_column("what it does")
-    for step in STEPS.values():
-        options = []
-        for o in step.options:
-            if o.kind == "flag":
-                options.append(o.flag)
-            elif o.kind == "int":
-                options.append(f"{o.flag} N")
-            else:
-                options.append(f"{o.flag} {'|'.join(o.choices)}")
-        steps.add_row(Text(step.name), Text("\n".join(options)), Text(step.summary))
-    presets = Table(title="Presets", box=box.SIMPLE, title_justify="left")
-    presets.add_column("preset", no_wrap=True, style="bold")
-    presets.add_column("steps")
-    for p in PRESETS.values():
-        presets.add_row(Text(p.name), Text(p.chain))
-    console.print(steps)
-    console.print(presets)
-    console.print(Text("arabic-norm STEP --help shows a step's full description."))
-
-
-def print_stats(pipeline: Pipeline, results) -> None:
-    from rich import box
-    from rich.console import Console
-    from rich.table import Table
-    from rich.text import Text
-
-    totals: dict[str, int] = {}
-    for r in results:
-        for name, n in r.counts.items():
-            totals[name] = totals.get(name, 0) + n
-    table = Table(title="arabic-norm --stats", box=box.SIMPLE, title_justify="left")
-    table.add_column("step", no_wrap=True)
-    table.add_column("characters changed", justify="right")
-    seen = set()
-    for spec in pipeline.specs:
-        if spec.name not in seen:
-            seen.add(spec.name)
-            table.add_row(Text(spec.name), f"{totals.get(spec.name, 0):,}")
-    done = [r for r in results if r.status in ("changed", "unchanged")]
-    changed = sum(r.changed for r in done)
-    console = Console(stderr=True, highlight=False)
-    console.print(table)
-    console.print(Text(f"files changed: {changed} of {len(done)}"))
-
-
-class _Progress:
-    """A rich progress bar on stderr (bytes, speed, time left); imported only when shown."""
-
-    def __init__(self, total: int | None, force: bool = False):
-        from rich.console import Console
-        from rich.progress import (
-            BarColumn,
-            DownloadColumn,
-            Progress,
-            TextColumn,
-            TimeRemainingColumn,
-            TransferSpeedColumn,
-        )
-
-        self.bar = Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            DownloadColumn(),
-            TransferSpeedColumn(),
-            TimeRemainingColumn(),
-            console=Console(stderr=True, force_terminal=force or None),
-            redirect_stdout=False,
-            transient=True,
-        )
-        self.task = self.bar.add_task("normalizing", total=total)
-
-    def __enter__(self):
-        self.bar.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.bar.stop()
-
-    def file(self, name: str, n: int, of: int) -> None:
-        self.bar.update(self.task, description=f"[{n}/{of}] {os.path.basename(name)}")
-
-    def advance(self, size: int) -> None:
-        self.bar.advance(self.task, size)
 
 
 # --- the command --------------------------------------------------------------------------------
@@ -348,12 +284,31 @@ def _globs_help(globs) -> str:
         "max_content_width": 100,
     },
 )
-@click.option("--preset", metavar="NAME", help="Run a named preset (see below) instead of steps.")
+@click.option(
+    "--preset",
+    metavar="NAME",
+    shell_complete=complete_presets,
+    help="Run a named preset (see below); steps given after it are added to its chain.",
+)
+@click.option(
+    "--lang",
+    metavar="CODE",
+    default="ar",
+    help="Language of the text (ar, fa, ur, sd, ps, ckb, ug, kk, ky, ks): no step folds the letters distinct in it.",
+)
 @click.option(
     "--config",
     "config_path",
     type=click.Path(exists=True, dir_okay=False),
-    help="Read settings from this file instead of the nearest pyproject.toml / .arabic-norm.toml.",
+    help="Read settings from this file (any name; keys at the top level or under [tool.arabic-norm]) instead "
+    "of the nearest pyproject.toml / .arabic-norm.toml.",
+)
+@click.option("--no-config", is_flag=True, help="Ignore every configuration file.")
+@click.option(
+    "--stdin-filename",
+    metavar="PATH",
+    help="The file name stdin stands for: where the configuration is searched from, Markdown or JSON by its "
+    "extension, the name in messages.",
 )
 @click.option("-i", "--in-place", is_flag=True, help="Rewrite the files (only those that change; permissions kept).")
 @click.option("--check", is_flag=True, help="Write nothing; list the files that would change and exit 1 if any would.")
@@ -365,6 +320,12 @@ def _globs_help(globs) -> str:
 )
 @click.option(
     "--output-dir", metavar="DIR", help="Write each result under DIR, mirroring the tree of each directory given."
+)
+@click.option(
+    "--fsync",
+    is_flag=True,
+    help="With -o/--output-dir: flush each file to disk before it is renamed into place (slower); the "
+    "files are then on disk when the command exits. -i always does.",
 )
 @click.option(
     "--include",
@@ -380,14 +341,50 @@ def _globs_help(globs) -> str:
     f"{_globs_help(DEFAULT_EXCLUDE)}).",
 )
 @click.option(
+    "--force-exclude",
+    is_flag=True,
+    help="Apply --include and --exclude (or the configuration's) to files named on the command line too "
+    "(for pre-commit, which names every file).",
+)
+@click.option(
+    "--no-gitignore",
+    is_flag=True,
+    help="In directories, also take the files that .gitignore files ignore (respected by default).",
+)
+@click.option(
+    "--no-protect",
+    is_flag=True,
+    help="Normalize everything: no protected spans (by default URLs, e-mail addresses, `arabic-norm: off` "
+    "regions, and in Markdown files fenced and inline code are left as they are).",
+)
+@click.option("--markdown", is_flag=True, help="Protect Markdown code in every input, not only in .md/.markdown files.")
+@click.option(
+    "--protect",
+    "protect_patterns",
+    multiple=True,
+    metavar="REGEX",
+    help="Also leave the matches of this regular expression (Python syntax, within a line) as they are "
+    "(repeatable; added to the configuration's `protect`).",
+)
+@click.option(
+    "--as-text",
+    is_flag=True,
+    help="Normalize JSON, JSON Lines and CSV files as plain text (refused without --field/--column otherwise: "
+    "their quoting would break).",
+)
+@click.option(
     "--errors",
     type=click.Choice(["strict", "surrogateescape"]),
     help="Bytes that are not UTF-8: an error naming file, line and byte offset (strict, the default), "
     "or passed through unchanged (surrogateescape).",
 )
 @click.option("--list-steps", is_flag=True, help="Show every step and preset, then exit.")
+@click.option("--plain", is_flag=True, help="With --list-steps: one line per step, NAME<TAB>summary.")
 @click.option(
-    "--explain", is_flag=True, help="Show the resolved pipeline and what each step changes in a sample, then exit."
+    "--explain",
+    is_flag=True,
+    help="Show the resolved pipeline and what each step changes in a sample (the first lines of the first PATH "
+    "when one is given), then exit.",
 )
 @click.option("--sample", metavar="TEXT", help="The sample text for --explain.")
 @click.option(
@@ -406,6 +403,13 @@ def _globs_help(globs) -> str:
     show_default=True,
     help="Worker processes (0: all cores): across files with -i, --check and --output-dir, otherwise across "
     "the blocks of each input. Output is byte-identical for any value.",
+)
+@click.option(
+    "--dask",
+    "dask_address",
+    metavar="ADDRESS",
+    help="With --output-dir: run each file as a task on the Dask cluster whose scheduler is at ADDRESS "
+    "(e.g. tcp://host:8786; needs the 'dask' extra). Output is byte-identical.",
 )
 @click.option(
     "--field",
@@ -434,9 +438,15 @@ def _globs_help(globs) -> str:
 @click.option("-q", "--quiet", is_flag=True, help="Only report errors.")
 @click.option("-v", "--verbose", is_flag=True, help="Also report unchanged and skipped files.")
 @click.version_option(__version__, "--version", prog_name="arabic-norm", message="%(prog)s %(version)s")
-@click.argument("args", nargs=-1, type=click.UNPROCESSED, metavar="[STEP [STEP OPTIONS]]... [--] [PATH]...")
+@click.argument(
+    "args",
+    nargs=-1,
+    type=click.UNPROCESSED,
+    metavar="[STEP [STEP OPTIONS]]... [--] [PATH]...",
+    shell_complete=complete_args,
+)
 @click.pass_context
-def main(ctx: click.Context, args, **opts) -> None:
+def command(ctx: click.Context, args, **opts) -> None:
     """Normalize Arabic text: run the given steps, in order, over files or stdin.
 
     With no PATH, or `-`, read stdin and write stdout. Paths are written to stdout unless -i,
@@ -452,200 +462,250 @@ def main(ctx: click.Context, args, **opts) -> None:
       arabic-norm --check corpus/
       arabic-norm --output-dir clean/ corpus/
     """
-    exit_code = run(ctx, list(args), **opts)
-    ctx.exit(exit_code)
-
-
-def run(
-    ctx: click.Context,
-    args: list[str],
-    *,
-    preset,
-    config_path,
-    in_place,
-    check,
-    diff,
-    output,
-    output_dir,
-    include,
-    exclude,
-    errors,
-    list_steps,
-    explain,
-    sample,
-    stats,
-    progress,
-    quiet,
-    verbose,
-    jobs=1,
-    fields=(),
-    columns=(),
-    on_error="fail",
-) -> int:
-    if quiet and verbose:
-        raise click.UsageError("-q and -v cannot be used together")
-    if fields and columns:
-        raise click.UsageError("--field (JSON Lines) and --column (CSV/TSV) cannot be used together")
-    if list_steps:
-        print_steps()
-        return EXIT_OK
-    tokens = ["--" if t == _DASHDASH else t for t in args]
-    output = "--" if output == _DASHDASH else output
-    output_dir = "--" if output_dir == _DASHDASH else output_dir
     global_flags = {
         flag for p in ctx.command.params for flag in (*getattr(p, "opts", ()), *getattr(p, "secondary_opts", ()))
     }
-    chain, paths, forced = split_args(tokens, global_flags)
-
     try:
-        config = load_config(config_path)
+        request = Request(
+            tokens=["--" if t == _DASHDASH else t for t in args], global_flags=frozenset(global_flags), **opts
+        )
+        exit_code = run(request)
+    except BrokenPipeError:  # the reader went away (`| head`): stop quietly, like cat
+        exit_code = EXIT_BROKEN_PIPE
+    except OutputError as e:
+        Reporter(quiet=False, verbose=False).error(str(e))
+        exit_code = EXIT_INPUT
     except ConfigError as e:
         raise ConfigFileError(str(e)) from None
-    pipeline = resolve_pipeline(chain, preset, config)
-    if explain:
-        click.echo(pipeline.explain(sample if sample is not None else SAMPLE))
-        return EXIT_OK
+    except UsageError as e:
+        raise click.UsageError(str(e)) from None
+    ctx.exit(exit_code)
 
-    # Which output mode. --check and --diff go together (the diff is written, the exit code tells).
-    chosen = [
-        name
-        for name, on in (
-            ("-i/--in-place", in_place),
-            ("--check", check and not diff),
-            ("--diff", diff),
-            ("-o/--output", output is not None),
-            ("--output-dir", output_dir is not None),
+
+@dataclass(frozen=True)
+class Request:
+    """What the command line asks for: click's options, and the words after them (`tokens`)."""
+
+    tokens: list[str]
+    global_flags: frozenset[str]
+    preset: str | None
+    config_path: str | None
+    in_place: bool
+    check: bool
+    diff: bool
+    output: str | None
+    output_dir: str | None
+    include: tuple[str, ...]
+    exclude: tuple[str, ...]
+    errors: str | None
+    list_steps: bool
+    explain: bool
+    sample: str | None
+    stats: bool
+    progress: bool | None
+    quiet: bool
+    verbose: bool
+    jobs: int = 1
+    fields: tuple[str, ...] = ()
+    columns: tuple[str, ...] = ()
+    on_error: str = "fail"
+    no_gitignore: bool = False
+    force_exclude: bool = False
+    dask_address: str | None = None
+    no_config: bool = False
+    stdin_filename: str | None = None
+    no_protect: bool = False
+    markdown: bool = False
+    protect_patterns: tuple[str, ...] = ()
+    as_text: bool = False
+    plain: bool = False
+    lang: str = "ar"
+    fsync: bool = False
+
+    def __post_init__(self) -> None:
+        # Click hands over `--` as a value of -o/--output-dir in its own disguise.
+        for name in ("output", "output_dir"):
+            if getattr(self, name) == _DASHDASH:
+                object.__setattr__(self, name, "--")
+        if self.quiet and self.verbose:
+            raise UsageError("-q and -v cannot be used together")
+        if self.fields and self.columns:
+            raise UsageError("--field (JSON Lines) and --column (CSV/TSV) cannot be used together")
+        if self.dask_address is not None and (self.output_dir is None or self.jobs != 1):
+            raise UsageError("--dask runs files on a cluster: it needs --output-dir DIR, and no -j")
+
+    def write_back(self) -> tuple[WriteBack, str | None]:
+        return choose(
+            in_place=self.in_place, check=self.check, diff=self.diff, output=self.output, output_dir=self.output_dir
         )
-        if on
-    ]
-    if len(chosen) > 1:
-        raise click.UsageError(f"{chosen[0]} and {chosen[1]} cannot be used together")
-    if diff:
-        mode = "diff"
-    elif check:
-        mode = "check"
-    elif in_place:
-        mode = "in-place"
-    elif output_dir is not None or (output is not None and output != "-"):
-        mode = "output"
-    else:
-        mode = "stdout"
 
-    check_paths(paths, forced)
-    if not paths:
-        if in_place or output_dir is not None:
-            raise click.UsageError(f"{chosen[0]} needs paths to files or directories")
-        paths = ["-"]
-    if "-" in paths and (in_place or output_dir is not None):
-        raise click.UsageError(f"{chosen[0]} cannot write back to stdin ('-')")
-    if mode == "output" and output is not None and (len(paths) > 1 or os.path.isdir(paths[0])):
-        raise click.UsageError("-o/--output takes one input; use --output-dir for several files or a directory")
+    def settings(self, write_back: WriteBack, config) -> Settings:
+        jobs = self.jobs
+        if jobs != 1:
+            from ..stream.pool import resolve_jobs
 
-    include = tuple(include) or config.include or DEFAULT_INCLUDE
-    exclude = tuple(exclude) or config.exclude or DEFAULT_EXCLUDE
-    sources = list(discover(paths, include, exclude, skip=[output_dir] if output_dir else ()))
-    targets = _targets(sources, output, output_dir)
+            jobs = resolve_jobs(jobs)
+        return Settings(
+            mode=write_back,
+            errors=self.errors or config.errors or "strict",
+            stats=self.stats,
+            jobs=jobs,
+            fields=tuple(self.fields),
+            columns=tuple(self.columns),
+            on_error=self.on_error,
+            as_text=self.as_text,
+            fsync=self.fsync,
+        )
 
-    say = Reporter(quiet, verbose)
-    if jobs != 1:
-        from ..stream.pool import resolve_jobs
+    def config(self, paths: list[str], say: Reporter):
+        """The configuration: --config FILE, else the nearest file from the paths' common parent
+        (none with --no-config); with -v, which file it is."""
+        if self.no_config:
+            say.detail("configuration: none (--no-config)")
+            return Config()
+        start = search_start(paths or ["-"], self.stdin_filename)
+        config = load_config(self.config_path, start)
+        if config.path is not None:
+            say.detail(f"configuration: {config.path}")
+        else:
+            say.detail(f"configuration: none found (searched from {start} up to the repository root)")
+        return config
 
-        jobs = resolve_jobs(jobs)
-    settings = Settings(
-        mode=mode,
-        errors=errors or config.errors or "strict",
-        stats=stats,
-        jobs=jobs,
-        fields=tuple(fields),
-        columns=tuple(columns),
-        on_error=on_error,
+    def protect(self, config) -> Protect | None:
+        """What to leave as it is: on by default, --no-protect or `protect = false` for nothing."""
+        if self.no_protect or config.protect is False:
+            return None
+        patterns = (*(config.protect or ()), *self.protect_patterns)
+        try:
+            return Protect(markdown=self.markdown or bool(config.markdown), patterns=patterns)
+        except ValueError as e:  # a --protect that is not a regular expression
+            raise UsageError(f"--protect: {e}") from None
+
+
+def run(request: Request) -> int:
+    """The command, top to bottom: which pipeline, which inputs, where to; returns the exit code."""
+    if request.list_steps:
+        needs_stdout("--list-steps")
+        with stdout_errors():
+            print_steps(plain=request.plain)
+        return EXIT_OK
+    chain, paths, forced = split_args(request.tokens, request.global_flags)
+    say = Reporter(request.quiet, request.verbose)
+    config = request.config(paths, say)
+    pipeline = resolve_pipeline(chain, request.preset, config, request.protect(config))
+    if request.lang != "ar":
+        try:
+            pipeline = pipeline.with_lang(request.lang)
+        except ChainError as e:
+            raise UsageError(str(e)) from None
+    if request.explain:
+        needs_stdout("--explain")
+        with stdout_errors():
+            click.echo(pipeline.explain(explain_sample(request.sample, paths, forced)))
+        return EXIT_OK
+    if request.output not in (None, "-") and names_stdout(request.output):
+        request = replace(request, output="-")  # written into stdout, never renamed over /dev/stdout
+    write_back, flag = request.write_back()
+    if write_back in (WriteBack.STDOUT, WriteBack.DIFF):
+        needs_stdout("--diff" if write_back is WriteBack.DIFF else "the normalized text")
+    paths = input_paths(paths, forced, write_back, flag, request.output)
+    include = tuple(request.include) or _configured(config.include, DEFAULT_INCLUDE)
+    exclude = tuple(request.exclude) or _configured(config.exclude, DEFAULT_EXCLUDE)
+    skip = [request.output_dir] if request.output_dir else ()
+    sources = list(
+        discover(
+            paths,
+            include,
+            exclude,
+            skip=skip,
+            gitignore=not request.no_gitignore,
+            force_exclude=request.force_exclude,
+            stdin_filename=request.stdin_filename,
+        )
     )
-    out = sys.stdout.buffer
-    results = []
-    failed = False
-    bar = _make_progress(progress, quiet, sources)
-    with bar or _Nothing():
-        files = [s for s in sources if isinstance(s, Source)]
-        across_files = jobs > 1 and mode in ("output", "in-place", "check") and len(files) > 1
-        for item in sources if not across_files else ():
-            if isinstance(item, Missing):
-                say.error(f"{item.path}: no such file or directory")
-                failed = True
-                continue
-            if bar:
-                bar.file(item.name, len(results) + 1, len(files))
-            result = process_file(
-                pipeline, item, targets.get(item), settings, out=out, on_block=bar.advance if bar else None
-            )
-            results.append(result)
-            failed |= _report(say, result, mode, settings)
-        if across_files:
-            failed |= _run_across_files(pipeline, sources, targets, settings, say, bar, results)
-
-    _summary(say, results, mode, output_dir)
-    if stats:
-        print_stats(pipeline, results)
-    if failed:
-        return EXIT_INPUT
-    if mode in ("check", "diff") and any(r.changed for r in results):
-        return EXIT_CHANGED
-    return EXIT_OK
+    if not sources:
+        if any(os.path.isdir(p) for p in paths):
+            say.warn(nothing_found(paths, include, exclude))
+        else:
+            say.detail("every file named is excluded (--force-exclude)")
+    targets = _targets(sources, request.output, request.output_dir)
+    refused = refuse_feedback(
+        [s.path for s in sources if isinstance(s, Source) and s.path is not None],
+        stdin_read=any(isinstance(s, Source) and s.path is None for s in sources),
+        stdout_written=write_back in (WriteBack.STDOUT, WriteBack.DIFF),
+        output=request.output if request.output != "-" else None,
+    )
+    if refused:
+        raise UsageError(refused)
+    settings = request.settings(write_back, config)
+    report = Report(say, write_back, settings.errors, request.output_dir)
+    bar = progress_bar(request.progress, request.quiet, sources)
+    with bar or contextlib.nullcontext():
+        if request.dask_address is not None:
+            process_on_dask(request.dask_address, pipeline, sources, targets, settings, report)
+        else:
+            process_all(pipeline, sources, targets, settings, report, bar)
+    sync_written(report.results, targets, settings)
+    report.summary()
+    if request.stats:
+        print_stats(pipeline, report.results)
+    return report.return_code
 
 
-def _process_task(task):
-    """One file in a worker process (module level: it is pickled)."""
-    pipeline, item, target, settings = task
-    return process_file(pipeline, item, target, settings)
+# The first lines of a file --explain takes as its sample.
+EXPLAIN_LINES = 5
 
 
-def _run_across_files(pipeline, sources, targets, settings: Settings, say, bar, results) -> bool:
-    """-j N over many files (modes that write nothing to stdout): one file per task, results
-    reported in input order. Returns True if there was an input error."""
-    from ..stream.pool import map_ordered
-    from .process import FileResult
+def explain_sample(sample: str | None, paths: list[str], forced: bool) -> str:
+    """--sample, else the first lines of the first path given (a file, also compressed), else SAMPLE."""
+    if sample is not None:
+        return sample
+    path = next((p for p in paths if p != "-"), None)
+    if path is None:
+        return SAMPLE
+    check_paths(paths, forced)
+    from ..stream.compression import open_compressed
 
-    failed = False
-    for item in sources:
-        if isinstance(item, Missing):
-            say.error(f"{item.path}: no such file or directory")
-            failed = True
-    files = [s for s in sources if isinstance(s, Source)]
-    one_each = settings._replace(jobs=1)
-    tasks = [(pipeline, s, targets.get(s), one_each) for s in files]
-    for n, outcome in enumerate(
-        map_ordered(_process_task, tasks, jobs=settings.jobs, describe=lambda t: t[1].name, pipeline=pipeline), 1
-    ):
-        item = outcome.item[1]
-        error = outcome.error
-        result = FileResult(item.name, "error", str(error)) if error is not None else outcome.value
-        if bar:
-            bar.file(item.name, n, len(files))
-            bar.advance(result.bytes_read)
-        results.append(result)
-        failed |= _report(say, result, settings.mode, settings)
-    return failed
+    try:
+        with open_compressed(path, "rb") as f:
+            lines = [f.readline() for _ in range(EXPLAIN_LINES)]
+    except (OSError, ValueError) as e:
+        raise UsageError(f"--explain {path}: cannot read a sample: {getattr(e, 'strerror', None) or e}") from None
+    return b"".join(lines).decode("utf-8", "replace").rstrip("\r\n")
 
 
-class _Nothing:
-    def __enter__(self):
-        return self
+def nothing_found(paths: list[str], include, exclude) -> str:
+    """The message of a run that found no file: where it looked and with which globs."""
+    return (
+        f"no files found in {', '.join(paths)} (include: {' '.join(include)}, also compressed; "
+        f"exclude: {' '.join(exclude)}); give --include GLOB, or the configuration's include"
+    )
 
-    def __exit__(self, *exc):
-        return None
+
+def needs_stdout(what: str) -> None:
+    """A usage error when stdout was closed (`>&-`) and `what` would be written there."""
+    if stdout_closed():
+        raise UsageError(f"stdout is closed: nowhere to write {what}; use -o FILE, -i or --check")
 
 
-def _make_progress(progress: bool | None, quiet: bool, sources) -> _Progress | None:
-    if progress is False or (progress is None and (quiet or not sys.stderr.isatty())):
-        return None
-    paths = [s.path for s in sources if isinstance(s, Source) and s.path]
-    total = 0
-    for path in paths:
-        with contextlib.suppress(OSError):
-            total += os.path.getsize(path)
-    if progress is None and total < PROGRESS_MIN_BYTES:
-        return None
-    has_stdin = any(isinstance(s, Source) and s.path is None for s in sources)
-    return _Progress(None if has_stdin else total, force=progress is True)
+def _configured(globs: tuple[str, ...] | None, default: tuple[str, ...]) -> tuple[str, ...]:
+    """The configuration's globs when it gives the key (`exclude = []`: none), else the default."""
+    return default if globs is None else globs
+
+
+def input_paths(paths: list[str], forced: bool, write_back: WriteBack, flag: str | None, output: str | None):
+    """The paths to read (`-` for stdin when none is given); usage errors for impossible ones."""
+    check_paths(paths, forced)
+    writes_back = flag in ("-i/--in-place", "--output-dir")
+    if not paths:
+        if writes_back:
+            raise UsageError(f"{flag} needs paths to files or directories")
+        paths = ["-"]
+    if "-" in paths and writes_back:
+        raise UsageError(f"{flag} cannot write back to stdin ('-')")
+    if write_back is WriteBack.OUTPUT and output is not None and (len(paths) > 1 or os.path.isdir(paths[0])):
+        raise UsageError("-o/--output takes one input; use --output-dir for several files or a directory")
+    return paths
 
 
 def _targets(sources, output: str | None, output_dir: str | None) -> dict[Source, str]:
@@ -673,44 +733,24 @@ def _targets(sources, output: str | None, output_dir: str | None) -> dict[Source
     return targets
 
 
-def _report(say: Reporter, result, mode: str, settings: Settings) -> bool:
-    """Messages for one result; returns True for an input error."""
-    name = result.source
-    if result.status == "error":
-        untouched = " (file left untouched)" if mode == "in-place" else ""
-        hint = ""
-        if "invalid UTF-8" in result.message and settings.errors == "strict":
-            hint = "; --errors surrogateescape passes such bytes through unchanged"
-        say.error(f"{name}: {result.message}{untouched}{hint}")
-        return True
-    if result.status == "skipped":
-        say.info(f"{name}: {result.message}")
-    elif result.changed:
-        if mode in ("check", "diff"):
-            say.warn(f"would change: {name}")
-        elif mode == "in-place":
-            say.info(f"normalized: {name}")
-        else:
-            say.detail(f"changed: {name}")
-    else:
-        say.detail(f"unchanged: {name}")
-    return False
-
-
-def _summary(say: Reporter, results, mode: str, output_dir: str | None) -> None:
-    done = [r for r in results if r.status in ("changed", "unchanged")]
-    changed = sum(r.changed for r in done)
-    errors = sum(r.status == "error" for r in results)
-    tail = f", {_plural(errors, 'error')}" if errors else ""
-    if mode in ("check", "diff"):
-        if changed:
-            say.warn(f"{_plural(changed)} would change, {len(done) - changed} unchanged{tail}")
-        else:
-            say.info(f"{_plural(len(done))} already normalized{tail}")
-    elif mode == "in-place":
-        say.info(f"{_plural(changed)} normalized, {len(done) - changed} unchanged{tail}")
-    elif mode == "output" and output_dir is not None:
-        say.info(f"{_plural(len(done))} written to {output_dir} ({changed} changed){tail}")
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command on `argv` (default: sys.argv[1:]) and return its exit code. Click prints
+    usage errors and --help/--version itself; nothing raises SystemExit out of here."""
+    try:
+        command.main(args=list(argv) if argv is not None else None, prog_name="arabic-norm")
+    except SystemExit as e:
+        code = e.code
+    except OSError as e:  # --help or --version to a full disk (click re-raises it)
+        Reporter(quiet=False, verbose=False).error(str(OutputError(e)))
+        return EXIT_INPUT
+    else:  # pragma: no cover (click's standalone mode always exits)
+        code = EXIT_OK
+    if code is None:
+        return EXIT_OK
+    if not isinstance(code, int):
+        sys.stderr.write(f"{code}\n")
+        return 1
+    return code
 
 
 def entry() -> None:
@@ -719,21 +759,20 @@ def entry() -> None:
     Everything the command does is finished when `main` returns (files committed, worker
     processes joined, streams flushed below), so the interpreter's clean-up (freeing every object
     and module, numpy's among them) is skipped: it would add a tenth to a fast run."""
+    prepare_streams()  # closed descriptors held by /dev/null, messages in UTF-8 (streams.py)
+    from .signals import install
+
+    install()  # Ctrl-C: exit 130, SIGTERM: 143, one line on stderr, temporary files removed
+    code = main()
     try:
-        main()
-        code = 0
-    except SystemExit as e:
-        code = e.code
-    if code is None:
-        code = 0
-    elif not isinstance(code, int):
-        sys.stderr.write(f"{code}\n")
-        code = 1
-    for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(OSError, ValueError):  # a closed pipe (`| head`): nothing to add
-            stream.flush()
+        if sys.stdout is not None:
+            sys.stdout.flush()  # what --help, --list-steps or --explain left in the buffer
+    except BrokenPipeError:
+        code = EXIT_BROKEN_PIPE
+    except (OSError, ValueError) as e:
+        with contextlib.suppress(OSError, ValueError):
+            sys.stderr.write(f"arabic-norm: error: <stdout>: {getattr(e, 'strerror', None) or e}\n")
+        code = code or EXIT_INPUT
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        sys.stderr.flush()
     os._exit(code)
-
-
-if __name__ == "__main__":  # pragma: no cover
-    entry()

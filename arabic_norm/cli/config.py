@@ -1,10 +1,12 @@
 """Project configuration: `[tool.arabic-norm]` in `pyproject.toml`, or `.arabic-norm.toml`.
 
-The nearest file wins, searched from the current directory upward; the search stops at the
+The nearest file wins, searched upward from the common parent of the paths given (as black does;
+for stdin the current directory, or the directory of --stdin-filename); the search stops at the
 repository root (a directory holding `.git`) or at the file system root. In each directory
 `.arabic-norm.toml` is looked at before `pyproject.toml`; a `pyproject.toml` without a
 `[tool.arabic-norm]` table does not count and the search goes on. In `.arabic-norm.toml` the keys
-may stand at the top level or under `[tool.arabic-norm]`.
+may stand at the top level or under `[tool.arabic-norm]`; so may they in a file given with
+`--config FILE`, whatever its name.
 
 Keys (all optional):
 
@@ -13,6 +15,8 @@ Keys (all optional):
     include  = ["*.txt", "*.md"]                          # globs for files found in directories
     exclude  = [".*", "drafts"]                           # globs for files and directories skipped
     errors   = "strict"                                   # or "surrogateescape"
+    protect  = ["\\bISBN[- 0-9X]+"]                       # regexes left as they are; false: protect nothing
+    markdown = true                                       # protect Markdown code in every file
 
 Unknown keys, unknown steps and unknown presets are errors that name the closest valid name.
 Command-line steps and options take precedence over the file.
@@ -21,20 +25,19 @@ Command-line steps and options take precedence over the file.
 from __future__ import annotations
 
 import os
+import re
 import shlex
 from pathlib import Path
 from typing import NamedTuple
 
-from ..pipeline import ChainError, Pipeline, closest, parse_chain
+from ..chain import closest, parse_chain
+from ..errors import ChainError, ConfigError
+from ..pipeline import Pipeline
 from ..presets import PRESETS
 
 FILENAMES = (".arabic-norm.toml", "pyproject.toml")
-KEYS = ("steps", "preset", "include", "exclude", "errors")
+KEYS = ("steps", "preset", "include", "exclude", "errors", "protect", "markdown")
 ERRORS_CHOICES = ("strict", "surrogateescape")
-
-
-class ConfigError(ValueError):
-    """A configuration file that cannot be used; the message names the file."""
 
 
 class Config(NamedTuple):
@@ -46,6 +49,8 @@ class Config(NamedTuple):
     include: tuple[str, ...] | None = None
     exclude: tuple[str, ...] | None = None
     errors: str | None = None
+    protect: tuple[str, ...] | bool | None = None  # patterns, or False: protect nothing
+    markdown: bool | None = None
 
     def pipeline(self) -> Pipeline | None:
         """The pipeline the file asks for, or None when it names neither steps nor a preset."""
@@ -56,13 +61,15 @@ class Config(NamedTuple):
         return None
 
 
-def _table(path: Path, data: dict) -> dict | None:
-    """Our table in a parsed file, or None when the file has none."""
+def _table(path: Path, data: dict, top_level: bool = False) -> dict | None:
+    """Our table in a parsed file, or None when the file has none. The top level counts in
+    `.arabic-norm.toml`, and with `top_level` (a file named by --config) in any file but a
+    pyproject.toml."""
     tool = data.get("tool", {})
     table = tool.get("arabic-norm") if isinstance(tool, dict) else None
     if table is not None:
         return table
-    if path.name == ".arabic-norm.toml":
+    if path.name == ".arabic-norm.toml" or (top_level and path.name != "pyproject.toml"):
         return data
     return None
 
@@ -72,7 +79,11 @@ def _read_toml(path: Path) -> dict:
 
     try:
         with open(path, "rb") as f:
-            return tomllib.load(f)
+            data = f.read()
+        # A leading UTF-8 BOM (Windows editors write one) is not TOML, but not content either.
+        return tomllib.loads(data.removeprefix(b"\xef\xbb\xbf").decode("utf-8"))
+    except UnicodeDecodeError as e:
+        raise ConfigError(f"{path}: not valid TOML: not UTF-8 (byte {e.start})") from None
     except tomllib.TOMLDecodeError as e:
         raise ConfigError(f"{path}: not valid TOML: {e}") from None
     except OSError as e:
@@ -94,11 +105,15 @@ def find_config(start: Path | None = None) -> Path | None:
     return None
 
 
-def _globs(path: Path, key: str, value) -> tuple[str, ...]:
+def _globs(path: Path, key: str, value, what: str = "glob patterns") -> tuple[str, ...]:
+    """The globs of `include` or `exclude`. `exclude = []` means exclude nothing; `include = []`
+    would take no file from any directory, so it is refused rather than silently doing nothing."""
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ConfigError(f"{path}: {key!r} must be a list of glob patterns")
+        raise ConfigError(f"{path}: {key!r} must be a list of {what}")
+    if key == "include" and not value:
+        raise ConfigError(f"{path}: 'include' is empty: no file would be taken from directories; remove the key")
     return tuple(value)
 
 
@@ -115,6 +130,8 @@ def parse_config(path: Path, table: dict) -> Config:
             steps = " ".join(steps)
         if not isinstance(steps, str):
             raise ConfigError(f"{where}: 'steps' must be a string in chain syntax or a list of strings")
+        if not steps.strip():  # would silently run nothing: say so
+            raise ConfigError(f"{where}: 'steps' is empty: name at least one step, or remove the key")
         try:
             parse_chain(shlex.split(steps))
         except (ChainError, ValueError) as e:
@@ -127,6 +144,17 @@ def parse_config(path: Path, table: dict) -> Config:
             raise ConfigError(f"{where}: unknown preset {preset!r}{closest(preset, PRESETS)}")
         if steps is not None:
             raise ConfigError(f"{where}: give either 'steps' or 'preset', not both")
+    protect = table.get("protect")
+    if protect is not None and protect is not False:
+        protect = _globs(path, "protect", protect, "regular expressions")
+        for pattern in protect:
+            try:
+                re.compile(pattern)
+            except re.error as e:
+                raise ConfigError(f"{where}: protect: {pattern!r} is not a regular expression: {e}") from None
+    markdown = table.get("markdown")
+    if markdown is not None and not isinstance(markdown, bool):
+        raise ConfigError(f"{where}: 'markdown' must be true or false")
     errors = table.get("errors")
     if errors is not None and errors not in ERRORS_CHOICES:
         raise ConfigError(
@@ -139,20 +167,42 @@ def parse_config(path: Path, table: dict) -> Config:
         include=_globs(path, "include", table["include"]) if "include" in table else None,
         exclude=_globs(path, "exclude", table["exclude"]) if "exclude" in table else None,
         errors=errors,
+        protect=protect,
+        markdown=markdown,
     )
 
 
-def load_config(path: str | os.PathLike | None = None) -> Config:
-    """Load `path`, or the nearest configuration file when `path` is None (empty Config if none)."""
+def load_config(path: str | os.PathLike | None = None, start: Path | None = None) -> Config:
+    """Load `path` (a file named by --config), or when `path` is None the nearest configuration
+    file from `start` (default: the current directory) upward; an empty Config if there is none."""
+    named = path is not None
     if path is None:
-        found = find_config()
+        found = find_config(start)
         if found is None:
             return Config()
         path = found
     path = Path(path)
-    table = _table(path, _read_toml(path))
+    table = _table(path, _read_toml(path), top_level=named)
     if table is None:
         raise ConfigError(f"{path}: no [tool.arabic-norm] table")
     if not isinstance(table, dict):
         raise ConfigError(f"{path}: [tool.arabic-norm] must be a table")
     return parse_config(path, table)
+
+
+def search_start(paths: list[str], stdin_filename: str | None = None) -> Path:
+    """Where the configuration search starts: the common parent of the paths given (a file
+    counts as its directory), as black does; for stdin alone the directory of --stdin-filename,
+    else the current directory."""
+    dirs = []
+    for p in paths:
+        if p == "-":
+            dirs.append(os.path.dirname(os.path.abspath(stdin_filename)) if stdin_filename else os.getcwd())
+        else:
+            dirs.append(os.path.abspath(p) if os.path.isdir(p) else os.path.dirname(os.path.abspath(p)))
+    if not dirs:
+        return Path.cwd()
+    try:
+        return Path(os.path.commonpath(dirs))
+    except ValueError:  # paths on different drives (Windows)
+        return Path.cwd()

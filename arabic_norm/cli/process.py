@@ -1,130 +1,34 @@
-"""Files for the command line: finding them, reading them, and writing the results.
+"""One input from its source to its sink, and many inputs (in order, or one per worker with -j).
 
-Everything streams in line-aligned blocks (see stream.py), so memory stays flat whatever the size of
-the input. All I/O goes through `open_input` and `open_output` (the place to add compressed formats)
-and all work on one input happens in `process_file` (the unit to hand to worker processes).
+    process_file: open once -> pairs_for (JSONL / table / blocks / byte ranges) -> SINKS[mode]
 
-Output modes (`Settings.mode`):
-
-- "stdout": normalized bytes to a stream as each block is ready (pipes stream line by line);
-- "output": to a target file (-o, --output-dir), written beside it first and renamed into place;
-- "in-place": a temporary file beside the original, fsync, rename; permission bits kept; created
-  only once a block actually changes, so a file that would not change is never rewritten;
-- "check": nothing is written, the result says whether the file would change;
-- "diff": a unified diff of what would change, to a stream; nothing else is written.
+Everything streams in line-aligned blocks (see stream/blocks.py), so memory stays flat whatever the
+size of the input; `process_file` is the unit handed to worker processes and returns a FileResult.
+Where the pairs go is in writeback.py, which inputs in discover.py.
 """
 
 from __future__ import annotations
 
 import contextlib
-import fnmatch
+import functools
 import os
 import stat
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from typing import BinaryIO, NamedTuple
 
+from ..errors import InputError, UndecodableInput, UsageError
 from ..pipeline import Pipeline
-from ..stream.blocks import BLOCK_SIZE, FILE_BLOCK_SIZE, UndecodableInput, file_blocks, lines_counted_in, ready_reader
+from ..stream.blocks import BLOCK_SIZE, FILE_BLOCK_SIZE, file_blocks, lines_counted_in, ready_reader
+from ..stream.compression import is_compressed, open_compressed
+from .discover import Missing, Source, plain_name
+from .streams import WRITE_ERRNOS, OutputError, StdoutWriter
+from .writeback import SINKS, WriteBack, sync_directories, write_file
+from .writeback import refusal as in_place_refusal
 
-# Files looked at when a directory is given. JSON, JSONL and CSV are not among them: the `quotes`
-# step of the default preset writes `"`, which would break their quoting. Name them explicitly or
-# with --include when the chain is safe for them.
-DEFAULT_INCLUDE = ("*.txt", "*.text", "*.md", "*.markdown", "*.rst", "*.org", "*.tsv", "*.srt", "*.vtt", "*.conllu")
-# Skipped while recursing (matched against every file and directory name below the given
-# directory, and against the path relative to it): hidden files and directories (.git, .venv, ...),
-# and directories of installed or generated code.
-DEFAULT_EXCLUDE = (".*", "node_modules", "__pycache__", "venv", "site-packages", "*.egg-info")
 # A file found by recursion whose first bytes hold a NUL byte is binary and skipped (as git and
 # grep decide). Files named on the command line are always processed: NUL is valid text.
 BINARY_SNIFF = 8192
-
-
-# --- finding files ------------------------------------------------------------------------------
-class Source(NamedTuple):
-    """One input. `path` None is stdin; `relative` is where it goes under --output-dir."""
-
-    path: str | None
-    relative: str = ""
-    found: bool = False  # found by recursing into a directory (binary files are then skipped)
-
-    @property
-    def name(self) -> str:
-        return "<stdin>" if self.path is None else self.path
-
-
-class Missing(NamedTuple):
-    """A path given on the command line that does not exist."""
-
-    path: str
-
-
-def _matches(relative: str, patterns: Iterable[str]) -> bool:
-    name = relative.rpartition("/")[2]
-    return any(fnmatch.fnmatchcase(name, p) or fnmatch.fnmatchcase(relative, p) for p in patterns)
-
-
-def discover(
-    paths: Iterable[str],
-    include: Iterable[str] = DEFAULT_INCLUDE,
-    exclude: Iterable[str] = DEFAULT_EXCLUDE,
-    skip: Iterable[str] = (),
-) -> Iterator[Source | Missing]:
-    """Sources for the given paths, in order: `-` is stdin, files as given, directories recursed
-    (sorted, include/exclude applied, directories in `skip` left out)."""
-    include, exclude = tuple(include), tuple(exclude)
-    skip_real = {os.path.realpath(s) for s in skip}
-    for path in paths:
-        if path == "-":
-            yield Source(None)
-        elif os.path.isdir(path):
-            yield from _walk(path, include, exclude, skip_real)
-        elif os.path.exists(path):
-            yield Source(path, os.path.basename(path))
-        else:
-            yield Missing(path)
-
-
-def _walk(root: str, include, exclude, skip_real) -> Iterator[Source]:
-    for directory, dirnames, filenames in os.walk(root):
-        base = os.path.relpath(directory, root)
-        base = "" if base == "." else base.replace(os.sep, "/") + "/"
-        dirnames[:] = sorted(
-            d
-            for d in dirnames
-            if not _matches(base + d, exclude) and os.path.realpath(os.path.join(directory, d)) not in skip_real
-        )
-        for name in sorted(filenames):
-            relative = base + name
-            if _matches(relative, include) and not _matches(relative, exclude):
-                yield Source(os.path.join(directory, name), relative, found=True)
-
-
-# --- reading and writing ------------------------------------------------------------------------
-COMPRESSED = (".gz", ".bz2", ".xz", ".zst")
-
-
-def is_compressed(path: str) -> bool:
-    return path.lower().endswith(COMPRESSED)
-
-
-def open_input(path: str) -> BinaryIO:
-    """Open an input file for binary reading, decompressing `.gz .bz2 .xz .zst` by extension."""
-    if is_compressed(path):
-        from ..stream.compression import open_compressed
-
-        return open_compressed(path, "rb")
-    return open(path, "rb")
-
-
-def open_output(path: str) -> BinaryIO:
-    """Open an output file for binary writing, compressing `.gz .bz2 .xz .zst` by extension (a
-    temporary file beside the target ends with the target's name, so it is compressed alike)."""
-    if is_compressed(path):
-        from ..stream.compression import open_compressed
-
-        return open_compressed(path, "wb")
-    return open(path, "wb")
 
 
 def same_file(a: str, b: str) -> bool:
@@ -143,62 +47,20 @@ def _prepend(head: bytes, read: Callable[[int], bytes]) -> Callable[[int], bytes
     return read_more
 
 
-def _temp_beside(target: str) -> str:
-    """Reserve a temporary name in the target's directory that ends like the target."""
-    import tempfile
-
-    directory, name = os.path.split(target)
-    fd, tmp = tempfile.mkstemp(prefix=".arabic-norm-", suffix="-" + name, dir=directory or ".")
-    os.close(fd)
-    return tmp
-
-
-def _commit(tmp: str, target: str, mode: int | None) -> None:
-    """Make the closed temporary file durable and move it over `target` atomically."""
-    if mode is not None:
-        os.chmod(tmp, mode)
-    fd = os.open(tmp, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    os.replace(tmp, target)
-    try:  # make the rename itself durable
-        dfd = os.open(os.path.dirname(target) or ".", os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(dfd)
-    except OSError:
-        pass
-    finally:
-        os.close(dfd)
-
-
-def _discard(tmp: str | None) -> None:
-    if tmp is not None:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-
-
-def _default_mode() -> int:
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
-
-
 # --- one input ----------------------------------------------------------------------------------
 class Settings(NamedTuple):
     """How `process_file` treats every input (picklable, for worker processes)."""
 
-    mode: str = "stdout"  # stdout | output | in-place | check | diff
+    mode: str = WriteBack.STDOUT  # a WriteBack (its value when given as a string)
     errors: str = "strict"
     block_size: int = BLOCK_SIZE
     stats: bool = False
-    jobs: int = 1  # worker processes for the blocks of this input (parallel.py)
-    fields: tuple[str, ...] = ()  # JSONL: normalize only these fields (structured.py)
+    jobs: int = 1  # worker processes for the blocks of this input (stream/pool.py)
+    fields: tuple[str, ...] = ()  # JSONL: normalize only these fields (formats/)
     columns: tuple[str, ...] = ()  # CSV/TSV: normalize only these columns
     on_error: str = "fail"  # malformed JSONL line / CSV record: skip (copy unchanged, report) | fail
+    as_text: bool = False  # JSON, JSONL and CSV files normalized as plain text (else refused)
+    fsync: bool = False  # -o/--output-dir: each new file reaches the disk before its rename (--fsync)
 
 
 class FileResult:
@@ -208,12 +70,13 @@ class FileResult:
     is characters changed per step (with --stats); `bytes_read` the input size.
     """
 
-    __slots__ = ("bytes_read", "counts", "message", "source", "status")
+    __slots__ = ("bytes_read", "counts", "line", "message", "source", "status")
 
     def __init__(self, source: str, status: str = "unchanged", message: str = "", counts=None, bytes_read: int = 0):
         self.source, self.status, self.message = source, status, message
         self.counts: dict[str, int] = counts if counts is not None else {}
         self.bytes_read = bytes_read
+        self.line = 0  # with --check: the first line that would change (1-based), 0 if unknown
 
     def __repr__(self) -> str:
         return f"FileResult({self.source!r}, {self.status!r}, {self.message!r})"
@@ -221,6 +84,32 @@ class FileResult:
     @property
     def changed(self) -> bool:
         return self.status == "changed"
+
+
+class Tally:
+    """Bytes read (and with --stats, characters changed per step) as the blocks of one input go by."""
+
+    def __init__(self, on_block: Callable[[int], None] | None):
+        self.on_block, self.bytes_read, self.counts = on_block, 0, {}
+
+    def read(self, n: int) -> None:
+        self.bytes_read += n
+        if self.on_block is not None:
+            self.on_block(n)
+
+    def observe(self, pairs, pipeline: Pipeline, settings: Settings):
+        for before, after in pairs:
+            # (per-step counts of JSONL/CSV records would count the fields left alone too: not given)
+            if settings.stats and after != before and not (settings.fields or settings.columns):
+                from ..stats import step_counter  # counts on the compiled maps, without re-running steps
+
+                for name, n in step_counter(pipeline).counts_of(before, settings.errors).items():
+                    self.counts[name] = self.counts.get(name, 0) + n
+            self.read(len(before))
+            yield before, after
+
+    def result(self, source: Source, status: str, message: str = "") -> FileResult:
+        return FileResult(source.name, status, message, self.counts, self.bytes_read)
 
 
 def process_file(
@@ -237,71 +126,220 @@ def process_file(
     "stdout" and "diff" (default: standard output). Input errors (unreadable, undecodable) are
     returned as status "error" with a message naming the file; the file is then left untouched.
     """
-    result = FileResult(source.name)
-    if out is None and settings.mode in ("stdout", "diff"):
+    tally = Tally(on_block)
+    if refusal := structured_refusal(source.label, settings, pipeline):
+        return tally.result(source, "error", refusal)
+    pipeline = for_file(pipeline, source.label)
+    if out is None and settings.mode in (WriteBack.STDOUT, WriteBack.DIFF):
         out = sys.stdout.buffer
     try:
         if source.path is None:
-            stdin = sys.stdin.buffer
-            read = getattr(stdin, "read1", stdin.read)
-            with contextlib.suppress(AttributeError, OSError, ValueError):  # no descriptor (tests)
-                read = ready_reader(read, stdin.fileno())
-            _run(pipeline, source, read, target, settings, out, on_block, result)
+            read = _stdin_reader()
+            head = _stdin_head(read, settings.block_size)
+            if kind := compressed_kind(head):
+                return tally.result(source, "error", compressed_stdin_message(kind))
+            changed = _normalize(pipeline, source, _prepend(head, read), None, target, settings, out, tally)
         else:
-            with open_input(source.path) as f:
+            if source.found and (kind := _special_kind(source.path)):  # never opened: it could block
+                return tally.result(source, "skipped", f"{kind}, not a regular file, skipped")
+            if why := in_place_refusal(source, settings.mode):  # -i: a FIFO, a link leading out of the tree
+                return tally.result(source, "skipped" if source.found else "error", why)
+            with open_compressed(source.path, "rb") as f:
+                if settings.mode == WriteBack.IN_PLACE:
+                    out = f  # the in-place sink copies unchanged blocks through this same descriptor
                 read = getattr(f, "read1", f.read)
                 if source.found:
                     head = f.read(BINARY_SNIFF)
                     if b"\0" in head:
-                        result.status, result.message = "skipped", "binary file (NUL byte), skipped"
-                        return result
+                        return tally.result(source, "skipped", "binary file (NUL byte), skipped")
                     read = _prepend(head, read)
-                _run(pipeline, source, read, target, settings, out, on_block, result)
+                fd = None if is_compressed(source.path) else f.fileno()
+                changed = _normalize(pipeline, source, read, fd, target, settings, out, tally)
     except UndecodableInput as e:
-        result.status = "error"
-        result.message = f"line {e.line}, byte offset {e.offset}: {e.reason}"
-    except BrokenPipeError:
+        return tally.result(source, "error", f"line {e.line}, byte offset {e.offset}: {e.reason}")
+    except (BrokenPipeError, OutputError):  # the output failed: the run stops (see streams.py)
         raise
     except OSError as e:  # unreadable, or failing while read (e.g. EIO)
-        result.status = "error"
-        result.message = e.strerror or str(e)
+        if settings.mode == WriteBack.STDOUT and e.errno in WRITE_ERRNOS:  # a worker writing stdout
+            raise OutputError(e) from None
+        message = e.strerror or str(e)
         if e.filename and e.filename != source.path:
-            result.message += f": {e.filename}"
-    except Exception as e:
-        if not _optional_layer_error(e):
-            raise
-        result.status = "error"
-        result.message = str(e)
+            message += f": {e.filename}"
+        return tally.result(source, "error", message)
+    except InputError as e:  # malformed JSONL/CSV, a missing column, corrupt .xz/.zst, a failed worker
+        return tally.result(source, "error", str(e))
+    result = tally.result(source, "changed" if changed else "unchanged")
+    if not isinstance(changed, bool):  # the check sink says which line changes first
+        result.line = changed
     return result
 
 
-def _optional_layer_error(e: Exception) -> bool:
-    """An input error of the layers loaded only when used: malformed JSONL/CSV, a missing column,
-    `.zst` without zstandard, corrupt `.xz`/`.zst` data (corrupt `.gz`/`.bz2` raise OSError), a
-    failed worker."""
-    for module, names in (
-        ("arabic_norm.formats.table", ("MalformedRecord", "StructuredError")),
-        ("arabic_norm.stream.compression", ("MissingCompressionSupport",)),
-        ("arabic_norm.stream.pool", ("WorkerError",)),
-        ("lzma", ("LZMAError",)),
-        ("zstandard", ("ZstdError",)),
-    ):
-        loaded = sys.modules.get(module)
-        if loaded is not None and isinstance(e, tuple(getattr(loaded, n) for n in names)):
-            return True
-    return False
+# Files whose quoting a text chain breaks (the `quotes` step writes `"`): refused without
+# --field/--column/--as-text. TSV (.tsv/.tab) stays text, as in the default include: it has no
+# quoting (a `"` is an ordinary character there), so only a chain that changes tabs can break it
+# (`whitespace` turns them into spaces): refused then, with the same message.
+STRUCTURED = {
+    ".json": "JSON",
+    ".jsonl": "JSON Lines",
+    ".ndjson": "JSON Lines",
+    ".jsonlines": "JSON Lines",
+    ".csv": "CSV",
+    ".tsv": "TSV",
+    ".tab": "TSV",
+}
+_TABS = "ا\tب\t\tج\t"
 
 
-def _structured_pairs(pipeline, source, read, settings):
+def structured_refusal(name: str | None, settings: Settings, pipeline: Pipeline) -> str:
+    """Why a JSON, JSON Lines or CSV file (or a TSV file, with a chain that changes tabs) may not
+    be normalized as text ("" when it may)."""
+    if name is None or settings.as_text or settings.fields or settings.columns:
+        return ""
+    kind = STRUCTURED.get(os.path.splitext(plain_name(name))[1].lower())
+    if kind is None or (kind == "TSV" and pipeline(_TABS) == _TABS):
+        return ""
+    why = "this chain changes its tabs" if kind == "TSV" else "normalized as text its quoting would break"
+    option = "--field NAME (JSON Lines: one document a line)" if kind.startswith("JSON") else "--column NAME"
+    return (
+        f"a {kind} file: {why}; give {option} to normalize only those values, "
+        "or --as-text to normalize it as plain text anyway"
+    )
+
+
+@functools.lru_cache(maxsize=16)
+def _with_protect(pipeline: Pipeline, protect) -> Pipeline:
+    return Pipeline(pipeline.specs, protect)
+
+
+def for_file(pipeline: Pipeline, name: str | None) -> Pipeline:
+    """The pipeline for the input `name`: Markdown code protected in a Markdown file (.md,
+    .markdown, also compressed), see Protect.for_file."""
+    if pipeline.protect is None or name is None:
+        return pipeline
+    protect = pipeline.protect.for_file(plain_name(name))
+    return pipeline if protect is pipeline.protect else _with_protect(pipeline, protect)
+
+
+# What compressed data starts with: (format, the command that decompresses it, the file suffix).
+# bzip2's "BZh" is also text: its block header (or an empty stream's end) must follow the level.
+MAGIC = {
+    b"\x1f\x8b": ("gzip", "zcat", "gz"),
+    b"\xfd7zXZ\x00": ("xz", "xzcat", "xz"),
+    b"\x28\xb5\x2f\xfd": ("zstd", "zstdcat", "zst"),
+}
+BZIP2_BLOCKS = (b"1AY&SY", b"\x17rE8P\x90")
+MAGIC_LENGTH = 10  # "BZh9" + a block header
+
+
+def compressed_kind(head: bytes) -> tuple[str, str, str] | None:
+    """(format, decompressing command, suffix) when `head`, the first bytes of stdin, is compressed data."""
+    for magic, kind in MAGIC.items():
+        if head.startswith(magic):
+            return kind
+    if head[:3] == b"BZh" and head[3:4] in b"123456789" and head[4:10] in BZIP2_BLOCKS and head[3:4]:
+        return "bzip2", "bzcat", "bz2"
+    return None
+
+
+def compressed_stdin_message(kind: tuple[str, str, str]) -> str:
+    name, command, suffix = kind
+    return (
+        f"{name}-compressed data on stdin: decompress it first ({command} FILE.{suffix} | arabic-norm ...), "
+        f"or give the path (arabic-norm ... FILE.{suffix}): a .{suffix} file is read and written compressed"
+    )
+
+
+def _stdin_head(read: Callable[[int], bytes], size: int) -> bytes:
+    """The first bytes of stdin: one read, and more only while they could still be the start of
+    compressed data (a line typed or streamed goes through at once)."""
+    head = read(size)
+    while head and len(head) < MAGIC_LENGTH and _magic_prefix(head):
+        more = read(size)
+        if not more:
+            break
+        head += more
+    return head
+
+
+def _magic_prefix(head: bytes) -> bool:
+    return any(m.startswith(head[: len(m)]) or head.startswith(m) for m in (*MAGIC, b"BZh"))
+
+
+def _stdin_reader() -> Callable[[int], bytes]:
+    stdin = sys.stdin.buffer
+    read = getattr(stdin, "read1", stdin.read)
+    with contextlib.suppress(AttributeError, OSError, ValueError):  # no descriptor (tests)
+        read = ready_reader(read, stdin.fileno())
+    return read
+
+
+def _normalize(pipeline, source: Source, read, fd: int | None, target, settings: Settings, out, tally: Tally) -> bool:
+    """Source -> pairs -> sink; returns whether the text changed. `read` reads the opened input,
+    `fd` is its descriptor when it is an uncompressed file."""
+    seekable = _seekable(source)
+    if _workers_write(seekable, target, settings, out):
+        return _workers_writing(pipeline, source, target, settings, out, tally)
+    sink = SINKS.get(settings.mode)
+    if sink is None:
+        raise ValueError(f"unknown mode {settings.mode!r}")
+    pairs = pairs_for(pipeline, source, read, fd if seekable else None, settings)
+    return sink(tally.observe(pairs, pipeline, settings), source, target, out, settings)
+
+
+def pairs_for(pipeline: Pipeline, source: Source, read, fd: int | None, settings: Settings):
+    """The (input, output) block pairs of one input, from the one reader that fits it: JSONL
+    records (--field), table records (--column), byte ranges normalized by workers (-j), byte
+    ranges of a regular file (`fd`, already open: os.pread, no copying), or blocks of a stream."""
+    if settings.fields or settings.columns:
+        return _record_pairs(pipeline, source, read, settings)
+    if settings.jobs != 1:
+        from ..stream.pool import WORKER_BLOCK_SIZE, file_pairs, parallel_pairs
+
+        size = max(settings.block_size, WORKER_BLOCK_SIZE)
+        if source.path is not None and not is_compressed(source.path):  # workers read their ranges
+            return file_pairs(pipeline, source.path, settings.errors, size, jobs=settings.jobs)
+        return parallel_pairs(pipeline, read, settings.errors, size, jobs=settings.jobs, name=source.name)
+    # --diff cuts its hunks at the edges of chunks regrouped from these blocks: it reads a file in
+    # the same blocks as stdin, so that a file and the same bytes piped in give the same diff.
+    if fd is not None and settings.mode != WriteBack.DIFF:
+        return _file_pairs(_runner(pipeline, settings), fd, settings.errors, max(settings.block_size, FILE_BLOCK_SIZE))
+    return _runner(pipeline, settings).iter_pairs(read, settings.errors, settings.block_size)
+
+
+def _runner(pipeline: Pipeline, settings: Settings):
+    """What normalizes the blocks: the pipeline, or with --stats its StepCounter (the same output;
+    it counts while the kernel maps, see stats.py). With protected spans the pipeline itself runs
+    (the counter knows nothing of spans) and the counts are taken afterwards."""
+    if not settings.stats or pipeline.protect is not None:
+        return pipeline
+    from ..stats import step_counter
+
+    return step_counter(pipeline)
+
+
+def _record_pairs(pipeline, source, read, settings):
     """(input, output) pairs for --field (JSONL) or --column (CSV/TSV); malformed records skipped
     with --on-error skip are reported on stderr with their line numbers."""
     from ..formats.table import RecordStats, format_of, iter_jsonl, iter_table
 
     stats = RecordStats()
     if settings.fields:
+        values = 0
+
+        def counted(text: str) -> str:  # called for each string value at a field: counts matches
+            nonlocal values
+            values += 1
+            return pipeline(text)
+
         yield from iter_jsonl(
-            pipeline, read, settings.fields, on_error=settings.on_error, errors=settings.errors, stats=stats
+            counted, read, settings.fields, on_error=settings.on_error, errors=settings.errors, stats=stats
         )
+        if not values and stats.records:
+            fields = ", ".join(settings.fields)
+            sys.stderr.write(
+                f"arabic-norm: {source.name}: --field {fields} matched no string value in "
+                f"{stats.records} record{'s' if stats.records != 1 else ''} (nothing normalized)\n"
+            )
     else:
         kind = "tsv" if format_of(source.name) == "tsv" else "csv"
         yield from iter_table(
@@ -312,13 +350,13 @@ def _structured_pairs(pipeline, source, read, settings):
 
 
 def _workers_write(seekable: bool, target, settings, out) -> bool:
-    """Whether worker processes write the output themselves (`ordered.write_file_ordered`): -j on
+    """Whether worker processes write the output themselves (`stream.ring.write_file_ordered`): -j on
     a plain input file, to stdout or to an uncompressed -o file, without per-step --stats."""
     if settings.jobs == 1 or settings.stats or settings.fields or settings.columns or not seekable:
         return False
-    if settings.mode == "output":
+    if settings.mode == WriteBack.OUTPUT:
         return not is_compressed(target)
-    if settings.mode != "stdout":
+    if settings.mode != WriteBack.STDOUT:
         return False
     try:
         out.fileno()
@@ -327,9 +365,21 @@ def _workers_write(seekable: bool, target, settings, out) -> bool:
     return True
 
 
-def _file_pairs(pipeline, path: str, errors: str, block_size: int):
-    with open(path, "rb") as f, lines_counted_in(f.fileno()):
-        yield from pipeline.block_pairs(file_blocks(f.fileno(), block_size), errors)
+def _file_pairs(pipeline, fd: int, errors: str, block_size: int):
+    with lines_counted_in(fd):
+        yield from pipeline.block_pairs(file_blocks(fd, block_size, pipeline.cut_pair), errors)
+
+
+def _special_kind(path: str) -> str | None:
+    """'FIFO', 'socket', 'device' for such a file (what it leads to, for a symbolic link), else None."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return None  # opening it reports the error
+    for test, kind in ((stat.S_ISFIFO, "FIFO"), (stat.S_ISSOCK, "socket"), (stat.S_ISCHR, "device")):
+        if test(mode):
+            return kind
+    return "device" if stat.S_ISBLK(mode) else None
 
 
 def _seekable(source) -> bool:
@@ -337,227 +387,120 @@ def _seekable(source) -> bool:
     return source.path is not None and not is_compressed(source.path) and os.path.isfile(source.path)
 
 
-def _run_workers_writing(pipeline, source, target, settings, out, on_block, result) -> None:
+def _workers_writing(pipeline, source: Source, target, settings: Settings, out, tally: Tally) -> bool:
     from ..stream.pool import WORKER_BLOCK_SIZE
     from ..stream.ring import write_file_ordered
-
-    def progress(n: int) -> None:
-        result.bytes_read += n
-        if on_block is not None:
-            on_block(n)
 
     def write_into(f: BinaryIO) -> bool:
         f.flush()  # the workers write to the descriptor, after whatever is buffered
         size = max(settings.block_size, WORKER_BLOCK_SIZE)
         return write_file_ordered(
-            pipeline, source.path, f.fileno(), settings.errors, size, jobs=settings.jobs, progress=progress
+            pipeline, source.path, f.fileno(), settings.errors, size, jobs=settings.jobs, progress=tally.read
         )
 
-    changed = write_into(out) if settings.mode == "stdout" else _write_file(write_into, source, target)
-    if changed:
-        result.status = "changed"
+    if settings.mode == WriteBack.STDOUT:
+        return write_into(out)
+    return write_file(write_into, source, target, sync=settings.fsync)
 
 
-def _run(pipeline, source, read, target, settings, out, on_block, result) -> None:
-    seekable = _seekable(source)
-    if _workers_write(seekable, target, settings, out):
-        _run_workers_writing(pipeline, source, target, settings, out, on_block, result)
+# --- many inputs --------------------------------------------------------------------------------
+# The modes that write nothing to stdout: with -j and several files, one file per worker process.
+ACROSS_FILES = (WriteBack.OUTPUT, WriteBack.IN_PLACE, WriteBack.CHECK)
+
+
+def process_all(pipeline: Pipeline, sources, targets: dict, settings: Settings, report, bar=None) -> None:
+    """Every input in order, each result handed to `report.add` (a path that does not exist to
+    `report.missing`). With -j N, in the modes that write nothing to stdout, and several files: one
+    file per worker process; otherwise one file after another here (-j then splits each file)."""
+    files = [s for s in sources if isinstance(s, Source)]
+    if settings.jobs > 1 and settings.mode in ACROSS_FILES and len(files) > 1:
+        _process_across_files(pipeline, sources, targets, settings, report, bar)
         return
-    if settings.fields or settings.columns:
-        pairs = _structured_pairs(pipeline, source, read, settings)
-    elif settings.jobs != 1:
-        from ..stream.pool import WORKER_BLOCK_SIZE, file_pairs, parallel_pairs
-
-        size = max(settings.block_size, WORKER_BLOCK_SIZE)
-        if source.path is not None and not is_compressed(source.path):  # workers read their ranges
-            pairs = file_pairs(pipeline, source.path, settings.errors, size, jobs=settings.jobs)
-        else:
-            pairs = parallel_pairs(pipeline, read, settings.errors, size, jobs=settings.jobs, name=source.name)
-    elif seekable and settings.mode != "diff":
-        pairs = _file_pairs(
-            _runner(pipeline, settings), source.path, settings.errors, max(settings.block_size, FILE_BLOCK_SIZE)
+    if settings.jobs > 1 and (settings.fields or settings.columns):
+        raise UsageError(
+            "-j with --field/--column: records are not split across workers; -j runs one file per worker "
+            "with several files and -i, --check or --output-dir"
         )
-    else:
-        pairs = _runner(pipeline, settings).iter_pairs(read, settings.errors, settings.block_size)
-    pairs = _observed(pairs, pipeline, settings, on_block, result)
-    mode = settings.mode
-    if mode == "stdout":
-        changed = False
-        for before, after in pairs:
-            changed = changed or after != before
-            out.write(after)
-            out.flush()
-    elif mode == "check":
-        changed = False
-        for before, after in pairs:
-            changed = changed or after != before
-    elif mode == "diff":
-        changed = write_diff(pairs, source.name, out, settings.errors, chunk=settings.block_size)
-    elif mode == "output":
-        changed = _write_file(lambda f: _write_pairs(pairs, f), source, target)
-    elif mode == "in-place":
-        changed = _write_in_place(pairs, source.path)
-    else:
-        raise ValueError(f"unknown mode {mode!r}")
-    if changed:
-        result.status = "changed"
+    out = StdoutWriter(sys.stdout.buffer) if settings.mode in (WriteBack.STDOUT, WriteBack.DIFF) else None
+    n = 0
+    for item in sources:
+        if isinstance(item, Missing):
+            report.missing(item.path)
+            continue
+        n += 1
+        if bar:
+            bar.file(item.name, n, len(files))
+        on_block = bar.advance if bar else None
+        report.add(process_file(pipeline, item, targets.get(item), settings, out=out, on_block=on_block))
 
 
-def _runner(pipeline, settings):
-    """What normalizes the blocks: the pipeline, or with --stats its StepCounter (the same output;
-    it counts while the kernel maps, see stats.py)."""
-    if not settings.stats:
-        return pipeline
-    from .stats import step_counter
-
-    return step_counter(pipeline)
-
-
-def _observed(pairs, pipeline, settings, on_block, result):
-    """Count bytes (and with --stats, characters changed per step) as blocks go by."""
-    for before, after in pairs:
-        result.bytes_read += len(before)
-        # (per-step counts of JSONL/CSV records would count the fields left alone too: not given)
-        if settings.stats and after != before and not (settings.fields or settings.columns):
-            from .stats import step_counter  # counts on the compiled maps, without re-running steps
-
-            for name, n in step_counter(pipeline).counts_of(before, settings.errors).items():
-                result.counts[name] = result.counts.get(name, 0) + n
-        if on_block is not None:
-            on_block(len(before))
-        yield before, after
-
-
-def _write_pairs(pairs, f: BinaryIO) -> bool:
-    changed = False
-    for before, after in pairs:
-        changed = changed or after != before
-        f.write(after)
-    return changed
-
-
-def _write_file(write_into: Callable[[BinaryIO], bool], source: Source, target: str) -> bool:
-    """Write `target` atomically: `write_into(f)` fills a temporary file beside it (and says
-    whether the text changed), which is then made durable and renamed over `target`."""
-    target = os.path.realpath(target)
-    os.makedirs(os.path.dirname(target), exist_ok=True)
-    tmp = _temp_beside(target)
+def process_on_dask(address: str, pipeline: Pipeline, sources, targets: dict, settings: Settings, report) -> None:
+    """--dask: one task per file on the cluster at `address` (arabic_norm.dask), results reported
+    in input order, as `process_all` reports them."""
     try:
-        with open_output(tmp) as f:
-            changed = write_into(f)
-        mode = stat.S_IMODE(os.stat(source.path).st_mode) if source.path else _default_mode()
-        _commit(tmp, target, mode)
-    except BaseException:
-        _discard(tmp)
-        raise
-    return changed
+        from distributed import Client
 
-
-def _write_in_place(pairs, path: str) -> bool:
-    real = os.path.realpath(path)
-    tmp = None
-    unchanged_bytes = 0
+        from ..dask import run_tasks
+    except ImportError as e:
+        raise UsageError(f"--dask needs dask and distributed (pip install dask distributed): {e}") from None
     try:
-        f = None
-        for before, after in pairs:
-            if f is None:
-                if after == before:
-                    unchanged_bytes += len(before)
-                    continue
-                tmp = _temp_beside(real)
-                f = open_output(tmp)
-                _copy_prefix(path, unchanged_bytes, f)
-            f.write(after)
-        if f is None:
-            return False  # nothing would change: the file is not touched at all
-        f.close()
-        _commit(tmp, real, stat.S_IMODE(os.stat(real).st_mode))
-        return True
-    except BaseException:
-        if f is not None:
-            f.close()
-        _discard(tmp)
-        raise
+        client = Client(address)
+    except (OSError, ValueError, TypeError) as e:
+        raise UsageError(f"--dask {address}: cannot reach the scheduler: {e}") from None
+    with client:
+        tasks = [(pipeline, s, targets[s], settings) for s in sources if isinstance(s, Source)]
+        done = iter(run_tasks(client, tasks))
+    for item in sources:
+        if isinstance(item, Missing):
+            report.missing(item.path)
+        else:
+            report.add(next(done))
 
 
-def _copy_prefix(path: str, size: int, f: BinaryIO) -> None:
-    """Copy the first `size` bytes of `path` (blocks that did not change) into `f`."""
-    with open_input(path) as src:
-        while size > 0:
-            chunk = src.read(min(size, BLOCK_SIZE))
-            if not chunk:
-                raise OSError(f"{path} changed while being read")
-            f.write(chunk)
-            size -= len(chunk)
+def _process_task(task):
+    """One file in a worker process (module level: it is pickled)."""
+    pipeline, item, target, settings = task
+    return process_file(pipeline, item, target, settings)
 
 
-# --- diffs --------------------------------------------------------------------------------------
-def _split_lines(text: str) -> list[str]:
-    """Lines ending at LF (as diff and patch see them: CR stays part of the line)."""
-    parts = text.split("\n")
-    lines = [p + "\n" for p in parts[:-1]]
-    if parts[-1]:
-        lines.append(parts[-1])
-    return lines
+def _process_across_files(pipeline: Pipeline, sources, targets: dict, settings: Settings, report, bar) -> None:
+    """-j N over many files: one file per task, results reported in input order."""
+    from ..stream.pool import map_ordered
+
+    for item in sources:
+        if isinstance(item, Missing):
+            report.missing(item.path)
+    files = [s for s in sources if isinstance(s, Source)]
+    one_each = settings._replace(jobs=1)
+    tasks = [(pipeline, s, targets.get(s), one_each) for s in files]
+    outcomes = map_ordered(_process_task, tasks, jobs=settings.jobs, describe=lambda t: t[1].name, pipeline=pipeline)
+    for n, outcome in enumerate(outcomes, 1):
+        item = outcome.item[1]
+        error = outcome.error
+        result = FileResult(item.name, "error", str(error)) if error is not None else outcome.value
+        if bar:
+            bar.file(item.name, n, len(files))
+            bar.advance(result.bytes_read)
+        report.add(result)
 
 
-def _range(start: int, length: int) -> str:
-    if length == 1:
-        return str(start + 1)
-    return f"{start + 1 if length else start},{length}"
-
-
-def _regrouped(pairs, size: int):
-    """Join consecutive (before, after) blocks into chunks of at least `size` input bytes."""
-    before, after, n = [], [], 0
-    for b, a in pairs:
-        before.append(b)
-        after.append(a)
-        n += len(b)
-        if n >= size:
-            yield b"".join(before), b"".join(after)
-            before, after, n = [], [], 0
-    if before:
-        yield b"".join(before), b"".join(after)
-
-
-def write_diff(
-    pairs, name: str, out: BinaryIO, errors: str = "strict", context: int = 3, chunk: int = BLOCK_SIZE
-) -> bool:
-    """Write a unified diff (`--- a/NAME`, `+++ b/NAME`, git style) of what changes.
-
-    Blocks are regrouped into chunks of about `chunk` bytes and each chunk is diffed on its own,
-    with its line numbers offset by the lines before it: memory stays flat, and only a hunk that
-    meets a chunk edge (in inputs over `chunk` bytes) shows less context. Lines end at LF, as
-    diff and patch see them. Returns whether anything changed.
-    """
-    from difflib import SequenceMatcher
-
-    old_base = new_base = 0
-    header = False
-    for before, after in _regrouped(pairs, chunk):
-        if after != before:
-            a = _split_lines(before.decode("utf-8", errors))
-            b = _split_lines(after.decode("utf-8", errors))
-            for group in SequenceMatcher(None, a, b, autojunk=False).get_grouped_opcodes(context):
-                if not header:
-                    out.write(f"--- a/{name}\n+++ b/{name}\n".encode("utf-8", "surrogateescape"))
-                    header = True
-                first, last = group[0], group[-1]
-                i1, i2, j1, j2 = first[1], last[2], first[3], last[4]
-                lines = [f"@@ -{_range(old_base + i1, i2 - i1)} +{_range(new_base + j1, j2 - j1)} @@\n"]
-                for tag, ai1, ai2, bj1, bj2 in group:
-                    if tag == "equal":
-                        lines += [" " + line for line in a[ai1:ai2]]
-                        continue
-                    lines += ["-" + line for line in a[ai1:ai2]]
-                    lines += ["+" + line for line in b[bj1:bj2]]
-                text = "".join(
-                    line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines
-                )
-                out.write(text.encode("utf-8", "surrogateescape"))
-        old_base += before.count(b"\n")
-        new_base += after.count(b"\n")
-    if header:
-        out.flush()
-    return header
+def sync_written(results, targets: dict, settings: Settings) -> None:
+    """At the end of a run, fsync once each directory a file was renamed into: with -i always (the
+    rewritten files are then durable when the command returns), with -o/--output-dir only with
+    --fsync (with the directories above, which --output-dir may have created)."""
+    if settings.mode == WriteBack.IN_PLACE:
+        paths = [r.source for r in results if r.changed]
+    elif settings.mode == WriteBack.OUTPUT and settings.fsync:
+        target_of = {s.name: t for s, t in targets.items()}
+        paths = [target_of[r.source] for r in results if r.status in ("changed", "unchanged") and r.source in target_of]
+    else:
+        return
+    directories = set()
+    for path in paths:
+        directory = os.path.dirname(os.path.realpath(path))
+        while directory not in directories:
+            directories.add(directory)
+            if settings.mode == WriteBack.IN_PLACE:
+                break
+            directory = os.path.dirname(directory)
+    sync_directories(directories)

@@ -27,6 +27,11 @@ from . import kernel
 
 # Below this many characters str.translate wins (and numpy need not be imported at all).
 NUMPY_MIN_CHARS = 1 << 15
+# ...counting numpy's import (about 0.1 s). Once that is paid, or once this map has sent this many
+# bytes down the str path (many small files: translate costs about 0.2 us a byte, numpy 0.04), the
+# byte engine takes blocks from SMALL_UTF8_MIN_BYTES up: 4x on a run over files of 2-20 KB.
+NUMPY_PAYS_AFTER_BYTES = 1 << 19
+SMALL_UTF8_MIN_BYTES = 1 << 11
 # Deleted code units are marked with this value, then compacted away. U+FFFF is a noncharacter;
 # a block that really contains it takes the str.translate path.
 _DELETED = 0xFFFF
@@ -47,6 +52,7 @@ class CompiledMap:
         self._lut = self._wide_mask = None  # built on first numpy use
         self._utf8 = {}  # (stops, kernel on) -> byte engine (kernel or utf8.Utf8Map; None: cannot run this map)
         self._kernel_str = None  # the kernel's map for str, built on first use
+        self._translated = 0  # bytes run_utf8 left to the str path for their size (see NUMPY_PAYS_AFTER_BYTES)
 
     def __bool__(self) -> bool:
         return bool(self.mapping)
@@ -67,7 +73,7 @@ class CompiledMap:
         character the byte engine cannot express, or one of the non-ASCII characters `stops`)."""
         if not self.mapping or (not self._touches_ascii and data.isascii()):
             return data
-        if len(data) < NUMPY_MIN_CHARS and kernel.native is None:
+        if len(data) < NUMPY_MIN_CHARS and kernel.native is None and not self._small_pays(len(data), stops):
             return None
         if (stops, kernel.native is not None) not in self._utf8:
             self.prepare(stops)
@@ -79,6 +85,15 @@ class CompiledMap:
         if self._kernel_str is None:
             self._kernel_str = kernel.str_map(self.mapping) or False
         return self._kernel_str or None
+
+    def _small_pays(self, size: int, stops: str) -> bool:
+        """Whether the byte engine should take a block under NUMPY_MIN_CHARS bytes."""
+        if size < SMALL_UTF8_MIN_BYTES:
+            return False
+        if (stops, False) in self._utf8 or self._translated >= NUMPY_PAYS_AFTER_BYTES:
+            return True
+        self._translated += size
+        return False
 
     def _run_translate(self, text: str) -> str:
         new = text.translate(self.mapping)

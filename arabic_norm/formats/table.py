@@ -48,24 +48,15 @@ from dataclasses import dataclass, field
 from json.decoder import scanstring
 from typing import BinaryIO
 
+from ..errors import MalformedRecord, StructuredError
+
 ON_ERROR = ("skip", "fail")
 JSONL_SUFFIXES = (".jsonl", ".ndjson", ".jsonlines")
 CSV_SUFFIXES = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv"}
 
 
-class MalformedRecord(ValueError):
-    """A line or record that cannot be parsed. `line` is 1-based."""
-
-    def __init__(self, line: int, reason: str):
-        super().__init__(f"line {line}: {reason}")
-        self.line, self.reason = line, reason
-
-    def __reduce__(self):  # picklable across worker processes
-        return (MalformedRecord, (self.line, self.reason))
-
-
-class StructuredError(ValueError):
-    """A request that cannot apply to this input, e.g. a CSV column that is not in the header."""
+class UnwritableValue(ValueError):
+    """A JSON string that would change but cannot be written back as UTF-8 (a lone surrogate)."""
 
 
 @dataclass
@@ -139,60 +130,91 @@ def _ws(s: str, i: int) -> int:
     return _WS.match(s, i).end()
 
 
-def _encode_like(new: str, old_token: str) -> str:
-    """The JSON spelling of `new`, in the style of the original token `old_token`."""
-    ascii_style = old_token.isascii() and not json.loads(old_token).isascii()
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
+def _encode_like(new: str, old_token: str, old: str) -> str:
+    """The JSON spelling of `new`, in the style of the original token `old_token` (value `old`).
+
+    A value holding a lone surrogate escape (`"\\ud83d"`, half an emoji cut off) decodes to a str
+    that cannot be written as UTF-8: such a value is refused (ValueError, a malformed line) rather
+    than written back without it."""
+    if _SURROGATE_ESCAPE.search(old_token) and any("\ud800" <= ch <= "\udfff" for ch in old):
+        raise UnwritableValue("a string to normalize holds a lone surrogate escape (half a character)")
+    ascii_style = old_token.isascii() and not old.isascii()
     return json.dumps(new, ensure_ascii=ascii_style)
 
 
 def _walk(s: str, i: int, paths: frozenset, normalize, edits: list) -> int:
     """Scan the JSON value starting at s[i]; record (start, end, replacement) for every string on a
-    target path whose normalized form differs. Returns the index after the value."""
-    c = s[i : i + 1]
-    if c == "{" and any(paths):
-        wanted: dict[str, set] = {}
-        for p in paths:
-            if p:
-                wanted.setdefault(p[0], set()).add(p[1:])
-        i = _ws(s, i + 1)
-        if s[i : i + 1] == "}":
-            return i + 1
-        while True:
-            if s[i : i + 1] != '"':
-                raise _Bad
-            key, i = scanstring(s, i + 1)
-            i = _ws(s, i)
-            if s[i : i + 1] != ":":
-                raise _Bad
+    target path whose normalized form differs. Returns the index after the value.
+
+    Iterative (an explicit stack of open containers): a line nested 100,000 levels deep is scanned
+    like any other, with no recursion limit. Scalars are read by the json module (`raw_decode`
+    never recurses on them), strings by its `scanstring`."""
+    stack: list[tuple[str, object]] = []  # (closing bracket, what applies to the members)
+    while True:
+        c = s[i : i + 1]
+        if c == "{":
             i = _ws(s, i + 1)
-            sub = wanted.get(key)
-            i = _walk(s, i, frozenset(sub), normalize, edits) if sub else _DECODER.raw_decode(s, i)[1]
+            if s[i : i + 1] == "}":
+                i += 1
+            else:
+                wanted: dict[str, set] = {}
+                for p in paths:
+                    if p:
+                        wanted.setdefault(p[0], set()).add(p[1:])
+                stack.append(("}", wanted))
+                i, paths = _member(s, i, wanted)
+                continue
+        elif c == "[":
+            i = _ws(s, i + 1)
+            if s[i : i + 1] == "]":
+                i += 1
+            else:
+                stack.append(("]", paths))
+                continue
+        elif c == '"':
+            value, end = scanstring(s, i + 1)
+            if () in paths:
+                new = normalize(value)
+                if new != value:
+                    edits.append((i, end, _encode_like(new, s[i:end], value)))
+            i = end
+        elif c:
+            i = _DECODER.raw_decode(s, i)[1]  # a number, true, false, null (never a container)
+        else:
+            raise _Bad
+        # the value is complete: close the containers it completes, or go on to the next member
+        while stack:
             i = _ws(s, i)
+            closer, context = stack[-1]
             c = s[i : i + 1]
-            if c == "}":
-                return i + 1
+            if c == closer:
+                stack.pop()
+                i += 1
+                continue
             if c != ",":
                 raise _Bad
             i = _ws(s, i + 1)
-    if c == "[" and paths:
-        i = _ws(s, i + 1)
-        if s[i : i + 1] == "]":
-            return i + 1
-        while True:
-            i = _ws(s, _walk(s, i, paths, normalize, edits))
-            c = s[i : i + 1]
-            if c == "]":
-                return i + 1
-            if c != ",":
-                raise _Bad
-            i = _ws(s, i + 1)
-    if c == '"' and () in paths:
-        value, end = scanstring(s, i + 1)
-        new = normalize(value)
-        if new != value:
-            edits.append((i, end, _encode_like(new, s[i:end])))
-        return end
-    return _DECODER.raw_decode(s, i)[1]
+            if closer == "}":
+                i, paths = _member(s, i, context)
+            else:
+                paths = context
+            break
+        else:
+            return i
+
+
+def _member(s: str, i: int, wanted: dict) -> tuple[int, frozenset]:
+    """Read `"key":` of an object member at s[i]; return where its value starts and its paths."""
+    if s[i : i + 1] != '"':
+        raise _Bad
+    key, i = scanstring(s, i + 1)
+    i = _ws(s, i)
+    if s[i : i + 1] != ":":
+        raise _Bad
+    return _ws(s, i + 1), frozenset(wanted.get(key, ()))
 
 
 def normalize_json_line(pipeline: Callable[[str], str], line: str, paths: Sequence[tuple[str, ...]]) -> str:
@@ -204,8 +226,11 @@ def normalize_json_line(pipeline: Callable[[str], str], line: str, paths: Sequen
         end = _walk(line, start, frozenset(paths), pipeline, edits)
         if _ws(line, end) != len(line):
             raise _Bad
-    except (_Bad, ValueError, IndexError):
-        json.loads(line)  # raises the standard, precise message
+    except _Bad:
+        try:
+            json.loads(line)  # raises the standard, precise message
+        except RecursionError:  # nested too deeply for the json module's own message
+            raise ValueError("not a JSON text") from None
         raise ValueError("not a JSON text") from None  # pragma: no cover (a scanner bug)
     if not edits:
         return line
@@ -232,27 +257,29 @@ def normalize_jsonl_lines(
     paths = [parse_field_path(f) for f in fields]
     stats = RecordStats() if stats is None else stats
     for number, raw in enumerate(lines, first_line):
-        if not raw.strip():
+        # A leading BOM (Windows exports) is kept as it is, and the line read after it.
+        bom = codecs.BOM_UTF8 if number == 1 and raw.startswith(codecs.BOM_UTF8) else b""
+        if not raw[len(bom) :].strip():
             yield raw
             continue
         stats.records += 1
         try:
             try:
-                text = raw.decode("utf-8", errors)
+                text = raw[len(bom) :].decode("utf-8", errors)
             except UnicodeDecodeError as e:
                 raise ValueError(f"invalid UTF-8 at byte {e.start} of the line ({e.reason})") from None
             new = normalize_json_line(pipeline, text, paths)
-        except ValueError as e:
+            out = raw if new is text else bom + new.encode("utf-8", errors)
+        except ValueError as e:  # UnicodeEncodeError too
+            reason = str(e) if isinstance(e, UnwritableValue) else f"not valid JSON: {e}"
             if on_error == "fail":
-                raise MalformedRecord(number, f"not valid JSON: {e}") from None
-            stats.malformed.append((number, f"not valid JSON: {e}"))
+                raise MalformedRecord(number, reason) from None
+            stats.malformed.append((number, reason))
             yield raw
             continue
-        if new is text:
-            yield raw
-        else:
+        if out is not raw:
             stats.changed += 1
-            yield new.encode("utf-8", errors)
+        yield out
 
 
 def normalize_jsonl_block(

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
-from .base import CharMap, FormRule, Operation, Option, Rule, Step
+from dataclasses import replace
+
+from .base import CharMap, FormRule, Operation, Option, Rule, Step, language_note
 from .camel import ARCLEAN, TRANSLIT
 from .compat import CAMEL_DEDIAC, CAMEL_LETTERS, CAMEL_UNICODE, LUCENE_ARABIC, LUCENE_PERSIAN
 from .letters import ALEF, ELONGATION, HAMZA, PERSIAN, TEH_MARBUTA, YA
 from .marks import DIACRITICS, TATWEEL
+from .pyarabic import PYARABIC_STEPS
+from .quranic import UTHMANI
 from .spacing import INVISIBLE, WHITESPACE
 from .typography import DIGITS, LIGATURES, PUNCTUATION, QUOTES, UNICODE
 
 STEPS: dict[str, Step] = {
-    step.name: step
+    step.name: replace(step, help=step.help + ("" if step.extra else language_note(step)))
     for step in (
         DIACRITICS,
         TATWEEL,
+        UTHMANI,
         ALEF,
         YA,
         QUOTES,
@@ -33,6 +38,7 @@ STEPS: dict[str, Step] = {
         CAMEL_LETTERS,
         LUCENE_ARABIC,
         LUCENE_PERSIAN,
+        *PYARABIC_STEPS,
         TRANSLIT,
         ARCLEAN,
     )

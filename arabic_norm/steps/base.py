@@ -12,18 +12,30 @@ ends, or before a space inside a very long line) and still produce byte-identica
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cache
+from typing import ClassVar
+
+_MD_BAR = "\\|"  # a | inside a Markdown table cell or code span of the README
+
+
+def closest(word: str, candidates: Iterable[str]) -> str:
+    """' (did you mean X?)' for the closest candidate, or ''."""
+    match = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.5)
+    return f" (did you mean {match[0]!r}?)" if match else ""
 
 
 @dataclass(frozen=True)
 class Option:
-    """One option of a step, as the CLI and `Pipeline.parse` see it.
-
-    kind: "flag" (boolean switch), "choice" (one of `choices`), "multi" (zero or more of `choices`,
-    repeatable or comma-separated) or "int".
+    """One option of a step, as the CLI and `Pipeline.parse` see it. Each kind is a subclass that
+    parses its value, prints it back and describes its usage: `Flag` (a boolean switch), `Choice`
+    (one of `choices`), `Multi` (zero or more of `choices`, repeatable or comma-separated) and
+    `Int` (a whole number, at least 1). `Option(name, help, kind, ...)` builds the subclass for
+    `kind`, so step declarations stay plain data.
     """
 
     name: str
@@ -32,9 +44,131 @@ class Option:
     choices: tuple[str, ...] = ()
     default: object = None
 
+    takes_value: ClassVar[bool] = True
+
+    def __new__(cls, *args, **kwargs):
+        if cls is Option:
+            cls = KINDS[args[2] if len(args) > 2 else kwargs.get("kind", "choice")]
+        return super().__new__(cls)
+
     @property
     def flag(self) -> str:
         return "--" + self.name.replace("_", "-")
+
+    def parse(self, raw: str, previous: object) -> object:
+        """The value of `raw` as given after the flag (`previous`: the value given before, for
+        repeatable options); ValueError saying what is wrong."""
+        raise NotImplementedError
+
+    def words(self, value: object) -> list[str]:
+        """The value printed back in chain syntax (the flag and its value)."""
+        return [self.flag, str(value)]
+
+    @property
+    def usage(self) -> str:
+        """The flag with its values, as --list-steps shows it."""
+        return f"{self.flag} {'|'.join(self.choices)}"
+
+    @property
+    def markdown(self) -> str:
+        """The usage as the README's reference shows it."""
+        return f"`{self.flag} {_MD_BAR.join(self.choices)}` (default `{self.default}`)"
+
+    def click_option(self, click):
+        """The click option that documents it in `arabic-norm STEP --help` (click is passed in:
+        steps/ imports nothing outside steps/)."""
+        return click.Option(
+            [self.flag], type=click.Choice(self.choices), default=self.default, show_default=True, help=self.help
+        )
+
+    def _check_choice(self, value: str) -> str:
+        if value not in self.choices:
+            hint = closest(value, self.choices)
+            raise ValueError(f"invalid value {value!r}{hint}; choose from {', '.join(self.choices)}")
+        return value
+
+
+@dataclass(frozen=True)
+class Flag(Option):
+    kind: str = "flag"
+    takes_value: ClassVar[bool] = False
+
+    def parse(self, raw: str, previous: object) -> object:
+        return True
+
+    def words(self, value: object) -> list[str]:
+        return [self.flag]
+
+    @property
+    def usage(self) -> str:
+        return self.flag
+
+    @property
+    def markdown(self) -> str:
+        return f"`{self.flag}`"
+
+    def click_option(self, click):
+        return click.Option([self.flag], is_flag=True, help=self.help)
+
+
+@dataclass(frozen=True)
+class Choice(Option):
+    kind: str = "choice"
+
+    def parse(self, raw: str, previous: object) -> object:
+        return self._check_choice(raw)
+
+
+@dataclass(frozen=True)
+class Multi(Option):
+    kind: str = "multi"
+
+    def parse(self, raw: str, previous: object) -> object:
+        values = [self._check_choice(v) for v in raw.split(",") if v]
+        return tuple(sorted(set(previous or ()) | set(values), key=self.choices.index))
+
+    def words(self, value: object) -> list[str]:
+        return [self.flag, ",".join(value)]
+
+    @property
+    def markdown(self) -> str:
+        return f"`{self.flag} {_MD_BAR.join(self.choices)}`, repeatable or comma-separated"
+
+    def click_option(self, click):
+        metavar = f"[{'|'.join(self.choices)}],..."
+        return click.Option(
+            [self.flag], type=click.Choice(self.choices), multiple=True, metavar=metavar, help=self.help
+        )
+
+
+@dataclass(frozen=True)
+class Int(Option):
+    kind: str = "int"
+
+    def parse(self, raw: str, previous: object) -> object:
+        try:
+            value = int(raw)
+        except ValueError:
+            raise ValueError(f"expected a whole number, got {raw!r}") from None
+        if value < 1:
+            raise ValueError(f"must be at least 1, got {value}")
+        return value
+
+    @property
+    def usage(self) -> str:
+        return f"{self.flag} N"
+
+    @property
+    def markdown(self) -> str:
+        return f"`{self.flag} N` (default {self.default})"
+
+    def click_option(self, click):
+        return click.Option(
+            [self.flag], type=click.IntRange(min=1), default=self.default, show_default=True, help=self.help
+        )
+
+
+KINDS: dict[str, type[Option]] = {"flag": Flag, "choice": Choice, "multi": Multi, "int": Int}
 
 
 @dataclass(frozen=True)
@@ -54,6 +188,14 @@ class Rule:
     `alphabet`, when given, promises that the rule matches only runs of these characters and looks
     at nothing around them. The compiler may then move the rule past a later map that neither
     touches nor produces these characters and deletes nothing, so that maps on both sides merge.
+
+    `folds` names the letters the rule writes as other letters; under `--lang` a rule folding a
+    letter distinct in that language is left out (maps just lose those keys).
+
+    `skips`, when given, promises that the rule steps over these characters wherever they stand
+    and keeps or drops them alike whether they are there or not, so deleting them before or after
+    the rule gives the same text. The compiler may then move the rule before an earlier map that
+    only deletes such characters, so that maps on both sides merge.
     """
 
     name: str
@@ -61,6 +203,8 @@ class Rule:
     repl: str | Callable[[re.Match], str]
     triggers: str = ""
     alphabet: str = ""
+    skips: str = ""
+    folds: str = ""  # letters it writes as others: dropped under a --lang where one is distinct
 
     def run(self, text: str) -> tuple[str, int]:
         """Return the new text and the number of substitutions made."""
@@ -68,6 +212,32 @@ class Rule:
             return text, 0
         new, count = self.pattern.subn(self.repl, text)
         return (new, count) if count else (text, 0)
+
+
+@dataclass(frozen=True, eq=False)
+class LineRule(Rule):
+    """A rule every match of which contains one of its `triggers`: only the lines holding one are
+    searched, so a rare trigger in a big text costs a scan, not a regex pass over everything."""
+
+    def run(self, text: str) -> tuple[str, int]:
+        if not any(c in text for c in self.triggers):
+            return text, 0
+        finder = _trigger_finder(self.triggers)
+        pieces, done, total, match = [], 0, 0, finder.search(text)
+        while match:
+            start = text.rfind("\n", 0, match.start()) + 1
+            end = text.find("\n", match.end()) + 1 or len(text)
+            new, count = self.pattern.subn(self.repl, text[start:end])
+            if count:
+                pieces += [text[done:start], new]
+                done, total = end, total + count
+            match = finder.search(text, end)
+        return ("".join(pieces) + text[done:], total) if total else (text, 0)
+
+
+@cache
+def _trigger_finder(triggers: str) -> re.Pattern:
+    return re.compile(f"[{re.escape(triggers)}]")
 
 
 @dataclass(frozen=True, eq=False)
@@ -119,3 +289,43 @@ def to(replacement: str, *codepoint_sets: tuple[int, ...] | int) -> dict[int, st
 def char_class(codepoints) -> str:
     """A regex character class body for a set of code points."""
     return "".join(re.escape(chr(cp)) for cp in sorted(codepoints))
+
+
+def for_language(operations, lang: str):
+    """`operations` leaving alone the letters distinct in `lang` (chars.LANGUAGES): maps lose
+    those keys, rules that fold one are dropped."""
+    from .chars import LANGUAGES
+
+    keep = set(LANGUAGES[lang])
+    if not keep:
+        return tuple(operations)
+    out = []
+    for op in operations:
+        if isinstance(op, CharMap):
+            out.append(CharMap({k: v for k, v in op.mapping.items() if chr(k) not in keep}))
+        elif not keep & set(getattr(op, "folds", "")):
+            out.append(op)
+    return tuple(out)
+
+
+def language_note(step: Step) -> str:
+    """Which letters the step leaves alone under which --lang (from chars.LANGUAGES)."""
+    from .chars import LANGUAGES
+
+    ops = step.build(**step.defaults())
+    folded = set()
+    for op in ops:
+        folded |= {chr(k) for k in op.mapping} if isinstance(op, CharMap) else set(getattr(op, "folds", ""))
+    by_letters: dict[str, list[str]] = {}
+    for lang, letters in LANGUAGES.items():
+        kept = "".join(c for c in letters if c in folded)
+        if kept:
+            by_letters.setdefault(kept, []).append(lang)
+    if not by_letters:
+        return ""
+
+    def show(c: str) -> str:
+        return f"U+{ord(c):04X}" if unicodedata.combining(c) else c
+
+    listed = "; ".join(f"{' '.join(map(show, k))} for {', '.join(v)}" for k, v in by_letters.items())
+    return f" With --lang it leaves alone the letters distinct in that language: {listed}."

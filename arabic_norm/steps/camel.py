@@ -19,7 +19,9 @@ from functools import cache
 
 from .base import CharMap, Operation, Option, Rule, Step, char_class
 
-INSTALL_HINT = "pip install 'arabic-norm-pipeline[camel]' && pip install --no-deps camel-tools==1.6.0"
+# What the `camel` extra installs, named directly: this works whether arabic-norm came from a clone,
+# a git URL or pipx (`pipx inject arabic-norm-pipeline ...`), where an extra's name may not resolve.
+INSTALL_HINT = "pip install six emoji && pip install --no-deps camel-tools==1.6.0"
 
 
 class MissingExtraError(ImportError):

@@ -7,6 +7,8 @@ code point range.
 
 from __future__ import annotations
 
+import unicodedata
+
 
 def span(first: int, last: int) -> tuple[int, ...]:
     """All code points from `first` to `last`, both included."""
@@ -36,6 +38,31 @@ QURANIC_MARKS = (
     + span(0x08D3, 0x08E1)
     + span(0x08E3, 0x08FF)
 )
+
+# Every combining mark a step may find on an Arabic letter: what the Quranic rules step over when
+# they look for the letter before or after a hamza.
+ALL_MARKS = HARAKAT + COMBINING_HAMZA + EXTENDED_MARKS + DAGGER_ALEF + QURANIC_MARKS
+
+# --- Quranic (Uthmani) orthography: the mark classes the uthmani rules read --------------------
+# Written over classes, not one edition's code points: the KFGQPC / Madina editions write the
+# "open" (successive) tanwin U+08F0-U+08F2 where Tanzil writes U+064B-U+064D, and the sukun as
+# U+06E1 (small high dotless head of khah) where Tanzil writes U+0652.
+OPEN_TANWIN = span(0x08F0, 0x08F2)  # open fathatan, dammatan, kasratan
+FATHA_CLASS = (0x064E, 0x064B, 0x08F0)
+DAMMA_CLASS = (0x064F, 0x064C, 0x08F1)
+KASRA_CLASS = (0x0650, 0x064D, 0x08F2, 0x0655)  # hamza below is read as a kasra
+TANWIN_FATH = (0x064B, 0x08F0)
+# Sukun and the signs of a silent letter (small high rounded zero U+06DF, upright rectangular zero
+# U+06E0): no vowel.
+SUKUN_CLASS = (0x0652, 0x06E1, 0x06DF, 0x06E0)
+SILENT_MARKS = (0x06DF, 0x06E0)
+HAMZA_ABOVE_BELOW = (0x0654, 0x0655)
+SMALL_WAW = 0x06E5  # ۥ after the pronoun ه it is the sila (not written); after و a second waw
+SMALL_YEH = 0x06E6  # ۦ after the pronoun ه the sila; after ى ي إ ا a second ya
+SMALL_HIGH_YEH = 0x06E7  # ۧ always a ya modern spelling writes (إبراهيم، النبيين)
+SMALL_HIGH_NOON = 0x06E8  # ۨ always a noon modern spelling writes (ننجي)
+# Symbols of the mushaf that are not words: rub el hizb ۞ and the sajda sign ۩.
+QURANIC_SYMBOLS = (0x06DE, 0x06E9)
 
 # --- letters ----------------------------------------------------------------------------------
 TATWEEL = (0x0640,)
@@ -67,6 +94,21 @@ HEH_DOACHASHMEE = 0x06BE  # ھ
 AE = 0x06D5  # ە
 TEH_MARBUTA_GOAL = 0x06C3  # ۃ
 PERSIAN_HEHS = (HEH_YEH, HEH_GOAL, HEH_DOACHASHMEE, AE)
+
+# Letters that are distinct letters in a language written in Arabic script, where Arabic spelling
+# folds them: under `--lang CODE` no step folds them (one table, read by every step).
+LANGUAGES = {
+    "ar": "",  # Arabic: everything the steps fold are spelling variants
+    "fa": "\u0622",  # Persian: آ is a letter of the alphabet (آمد 'came' / اَمَد 'term')
+    "ur": "\u0622\u06d2\u06be",  # Urdu: آ, ے (e/ai, not ی i), ھ (aspiration, not ہ h)
+    "sd": "\u06be",  # Sindhi: ھ writes the aspirated consonants (گھ)
+    "ps": "\u06cc",  # Pashto: ی (-ay) is not ي (-i): سړی 'man' / سړي 'men'
+    "ckb": "\u06d5\u06be",  # Sorani Kurdish: ە is the vowel a/e, ھ the consonant h
+    "ug": "\u0649\u06d5\u06be",  # Uyghur: ى is the vowel i, ە the vowel ä, ھ the consonant h
+    "kk": "\u0649\u0675\u06d5\u06be",  # Kazakh: ى, ٵ (ä), ە, ھ
+    "ky": "\u0649",  # Kyrgyz: ى
+    "ks": "\u0672\u0673\u0657\u065f",  # Kashmiri: the vowel letters ٲ ٳ, vowel signs U+0657, U+065F
+}
 
 # Letters of the Arabic block proper (hamza .. yeh, plus the extended letters used by Persian and
 # Urdu); used by rules that look at words: elongation and word-final letters.
@@ -105,6 +147,16 @@ ZWJ = 0x200D
 HAMZA_ABOVE = 0x0654  # combining hamza above; Lucene's PersianNormalizer deletes it everywhere
 RIAL_SIGN = 0xFDFC  # ﷼ ; camel-tools' normalize_unicode spells it out before NFKC
 BISMILLAH = 0xFDFD  # ﷽ ; no NFKC decomposition, camel-tools' normalize_unicode spells it out
+
+# --- pyarabic compatibility ------------------------------------------------------------------
+# pyarabic.araby's own sets, as its source defines them (araby.py).
+PYARABIC_TASHKEEL = HARAKAT  # strip_tashkeel: U+064B-U+0652
+# strip_diacritics: every nonspacing mark (Mn) in U+0600-U+06FE (its range stops before U+06FF), as
+# the running Python's Unicode database says, as pyarabic computes it.
+PYARABIC_DIACRITICS = tuple(cp for cp in range(0x0600, 0x06FF) if unicodedata.category(chr(cp)) == "Mn")
+PYARABIC_HAMZAT = (0x0621, 0x0624, 0x0626, 0x0654, 0x0655, 0x0625, 0x0623)  # normalize_hamza -> ء
+PYARABIC_ALEFAT = (0x0627, 0x0622, 0x0623, 0x0625, 0x0671, 0x0649, 0x0670)  # normalize_alef -> ا
+PYARABIC_LIGATURES = (0xFEFB, 0xFEF7, 0xFEF9, 0xFEF5)  # normalize_ligature -> لا (isolated forms only)
 
 # --- whitespace --------------------------------------------------------------------------------
 # Every Unicode space separator other than U+0020 (category Zs).

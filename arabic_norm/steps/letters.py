@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 
 from . import chars as C
-from .base import CharMap, Option, Rule, Step, char_class, to
+from .base import CharMap, Option, Rule, Step, char_class
+from .base import to as to_
 
 _LETTER = f"[{char_class(C.ARABIC_LETTERS)}]"
 _MARKS = f"[{char_class(C.HARAKAT + C.DAGGER_ALEF)}]"
@@ -19,7 +20,7 @@ _BEFORE_NO_LETTER = f"(?={_MARKS}*(?!{_MARKS}|{_LETTER}))"
 def word_final(letter: int, replacement: str, name: str) -> Rule:
     """A rule turning `letter` into `replacement` at the end of a word of two or more letters."""
     pattern = re.compile(_AFTER_LETTER + re.escape(chr(letter)) + _BEFORE_NO_LETTER)
-    return Rule(name, pattern, replacement, triggers=chr(letter))
+    return Rule(name, pattern, replacement, triggers=chr(letter), folds=chr(letter))
 
 
 def build_alef(keep_madda=False, keep_wasla=False, keep_rare=False):
@@ -39,8 +40,9 @@ def build_alef(keep_madda=False, keep_wasla=False, keep_rare=False):
         "\u0627\\1",
         triggers="".join(map(chr, marks)),
         alphabet="".join(map(chr, (C.ALEF, *between, *marks))),
+        folds=chr(C.ALEF_MADDA) if C.MADDAH in marks else "",
     )
-    return (CharMap(to(chr(C.ALEF), tuple(variants))), decomposed)
+    return (CharMap(to_(chr(C.ALEF), tuple(variants))), decomposed)
 
 
 ALEF = Step(
@@ -107,21 +109,39 @@ HAMZA = Step(
 )
 
 
-def build_persian(final_yeh="yeh"):
+# The Persian ezafe typed as heh + hamza above (خانهٔ) is the letter ۀ, which folds to ه: so does it.
+def _drop_hamza(match: re.Match) -> str:
+    return match.group().replace("\u0654", "")
+
+
+_EZAFE = Rule(
+    "ezafe",
+    re.compile(f"\u0647[{char_class(C.HARAKAT)}]*\u0654[{char_class(C.HARAKAT)}\u0654]*"),
+    _drop_hamza,
+    triggers="\u0654",
+    alphabet="\u0647\u0654" + "".join(map(chr, C.HARAKAT)),
+)
+
+
+def build_persian(final_yeh="yeh", to="arabic"):
+    if to == "persian":
+        # Persian text typed on an Arabic keyboard: ك -> ک, ي ى -> ی (as Hazm and Parsivar do)
+        return (CharMap({C.ARABIC_KAF: chr(C.KEHEH), C.YEH: chr(C.FARSI_YEH), C.ALEF_MAKSURA: chr(C.FARSI_YEH)}),)
     letters = {
         C.KEHEH: chr(C.ARABIC_KAF),
         C.FARSI_YEH: chr(C.YEH),
         C.YEH_BARREE: chr(C.YEH),
-        0x06D3: chr(C.YEH_HAMZA),  # ۓ yeh barree with hamza -> ئ
         0x06C2: chr(C.HEH),  # ۂ heh goal with hamza -> ه
         C.TEH_MARBUTA_GOAL: chr(C.TEH_MARBUTA),
-        **to(chr(C.HEH), C.PERSIAN_HEHS),
+        **to_(chr(C.HEH), C.PERSIAN_HEHS),
     }
     ops = []
     if final_yeh == "maksura":
         # Context matters here (camel-tools issue #117): only a word-final ی is a maksura.
         ops.append(word_final(C.FARSI_YEH, chr(C.ALEF_MAKSURA), "final-farsi-yeh-to-maksura"))
-    ops.append(CharMap(letters))
+    # ۓ is canonically ے + hamza (آۓ and آئے are one word): ئے, then ے as the map below writes it
+    # (kept under --lang ur, where ے is a letter of its own).
+    ops += [_EZAFE, CharMap({0x06D3: chr(C.YEH_HAMZA) + chr(C.YEH_BARREE)}), CharMap(letters)]
     return tuple(ops)
 
 
@@ -130,12 +150,20 @@ PERSIAN = Step(
     summary="Persian/Urdu letters ک ی ے ۀ ہ ھ ە ۃ -> Arabic ك ي ي ه ه ه ه ة",
     help=(
         "Writes Persian and Urdu letter forms with their Arabic counterparts: keheh ک -> ك, farsi "
-        "yeh ی -> ي, yeh barree ے -> ي, heh forms ۀ ہ ھ ە ۂ -> ه, ۃ -> ة, ۓ -> ئ. Farsi yeh has no "
-        "dots in any position, so it is ambiguous between ي and ى; with --final-yeh maksura a "
-        "word-final ی becomes ى and others ي (the context camel-tools issue #117 asks for)."
+        "yeh ی -> ي, yeh barree ے -> ي, heh forms ۀ ہ ھ ە ۂ -> ه, ۃ -> ة, ۓ -> ئي (it is ے + "
+        "hamza: آۓ and آئے fold alike), and the Persian ezafe typed as ه + hamza above (خانهٔ) "
+        "-> ه, as ۀ. Farsi yeh has no dots in any position, so it is ambiguous between ي and ى; "
+        "with --final-yeh maksura a word-final ی becomes ى and others ي (the context camel-tools "
+        "issue #117 asks for). --to persian goes the other way, for Persian corpora: ك -> ک, ي ى "
+        "-> ی (as Hazm and Parsivar do), nothing else. The Arabic direction is for Arabic and for "
+        "search across scripts: ے ھ ە ی are letters of their own in Urdu, Sindhi, Kurdish, Uyghur "
+        "and Pashto (see --lang)."
     ),
     build=build_persian,
-    options=(Option("final_yeh", "what a word-final farsi yeh becomes", "choice", ("yeh", "maksura"), "yeh"),),
+    options=(
+        Option("final_yeh", "what a word-final farsi yeh becomes", "choice", ("yeh", "maksura"), "yeh"),
+        Option("to", "which way to write the letters", "choice", ("arabic", "persian"), "arabic"),
+    ),
 )
 
 

@@ -12,9 +12,12 @@ from .base import CharMap, FormRule, Option, Rule, Step, char_class, to
 # --- quotes -----------------------------------------------------------------------------------
 _ALL_DOUBLE = C.DOUBLE_QUOTES + (ord('"'),)
 _ALL_SINGLE = C.SINGLE_QUOTES + (ord("'"),)
-# A quote opens when nothing, whitespace, an opening bracket, a dash or another quote precedes it.
-# Only the kind of the previous character matters, never its direction, so the rule is idempotent.
-_OPENS_AFTER = f"(?:(?<=^)|(?<=[\\s(\\[{{\\-\u2013\u2014{char_class(_ALL_DOUBLE + _ALL_SINGLE)}]))"
+# A quote opens when nothing, whitespace, an opening bracket, a dash or another quote precedes it,
+# bidi marks skipped (RLM«نص»); one between blanks, or after a blank at the end of the line, closes
+# (French spacing: « نص »). Only the kind of its neighbours matters, never their direction, so the
+# rule is idempotent; it never looks past a line break, and treats the edges of a block like blanks.
+_OPENS_AFTER = frozenset("([{-\u2013\u2014" + "".join(map(chr, _ALL_DOUBLE + _ALL_SINGLE)))
+_BIDI = frozenset(map(chr, C.BIDI_MARKS + C.BIDI_EMBEDDINGS))
 _STYLES = {
     # style: (double opener, double closer, single opener, single closer)
     "guillemets": ("\u00ab", "\u00bb", "'", "'"),
@@ -23,18 +26,26 @@ _STYLES = {
 
 
 def _pairing_rule(kinds: tuple[int, ...], opener: str, closer: str, name: str) -> Rule:
-    pattern = re.compile(f"{_OPENS_AFTER}([{char_class(kinds)}])|([{char_class(kinds)}])", re.MULTILINE)
-    return Rule(name, pattern, _Repl(opener, closer))
+    return Rule(name, re.compile(f"[{char_class(kinds)}]"), _Repl(opener, closer))
 
 
 class _Repl:
-    """Picklable replacement: opener for group 1 (quote in opening position), closer otherwise."""
+    """Picklable replacement: the opener for a quote in opening position, the closer otherwise."""
 
     def __init__(self, opener: str, closer: str):
         self.opener, self.closer = opener, closer
 
     def __call__(self, match: re.Match) -> str:
-        return self.opener if match.group(1) else self.closer
+        text, i = match.string, match.start() - 1
+        while i >= 0 and text[i] in _BIDI:
+            i -= 1
+        before = text[i] if i >= 0 else "\n"
+        after = text[match.end()] if match.end() < len(text) else "\n"
+        if before in "\r\n":
+            return self.opener
+        if before.isspace():
+            return self.closer if after.isspace() else self.opener
+        return self.opener if before in _OPENS_AFTER else self.closer
 
 
 def build_quotes(style="ascii"):
@@ -56,9 +67,10 @@ QUOTES = Step(
         'Writes the double quotes “ ” „ ‟ « » ″ 〝 〞 ＂ as " and the single quotes ‘ ’ ‚ ‛ ′ ‹ › ＇ '
         "as '. --style guillemets writes every double quote (ASCII included) as « or », and "
         "--style curly as “ or ” and ‘ or ’: a quote opens after the start of a line, whitespace, "
-        "an opening bracket, a dash or another quote, and closes otherwise (so an apostrophe inside "
-        "a word becomes ’). Pairing looks only at the character before each quote, never across "
-        "lines. Guillemets style writes single quotes as '."
+        "an opening bracket, a dash or another quote (bidi marks such as RLM skipped), and closes "
+        "otherwise (so an apostrophe inside a word becomes ’); a quote between blanks, or after a "
+        "blank at the end of a line, closes (French spacing: « نص »). Pairing looks only at the "
+        "characters next to each quote, never across lines. Guillemets style writes single quotes as '."
     ),
     build=build_quotes,
     options=(Option("style", "target quote style", "choice", ("ascii", "guillemets", "curly"), "ascii"),),

@@ -4,16 +4,24 @@ Every rule is line-local (see steps/base.py), so a block may end after any line 
 line longer than the block size is cut before a space that follows a visible character: no rule
 looks across such a space differently than across a block edge (the whitespace rule strips the
 blanks before a block edge and collapses the run after it, which gives the same single space).
-A line with no such space at all is kept whole, trading memory for a correct answer.
+A line with no such space is cut between two different characters that the pipeline neither
+changes nor looks at (`Pipeline.cut_pattern`, given as `pair`); a line with none of these either
+(one letter repeated for 200 MB) is kept whole, trading memory for a correct answer.
+
+Every search for a cut looks only at bytes it has not searched yet (plus a few bytes before, for the
+character before a space), so the time is linear in the input whatever its lines.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
 import sys
 from collections.abc import Callable, Iterator
 from typing import NamedTuple
+
+from ..errors import UndecodableInput
 
 # 256 KiB: the numpy passes over a block stay in the CPU cache (measured faster than 1 MiB blocks on
 # the shared corpora by benchmarks/bench_engine.py), and numpy still pays for itself on each block.
@@ -27,18 +35,18 @@ BOM = b"\xef\xbb\xbf"
 # How long `ready_reader` waits for more input before it hands over what it has (seconds): long
 # enough for a producer like `cat` to refill a pipe, too short for anyone typing to notice.
 WAIT = 0.002
+# A search for a cut in bytes not searched yet starts this many bytes earlier: the character before
+# a space (4 bytes at most) and the one before a cut between two characters.
+LOOKBACK = 8
+# The characters a line may be cut between when it has no line break or safe space near: a function
+# giving `Pipeline.cut_pattern` (asked for only then), see `pair_cut`.
+Pair = Callable[[], "re.Pattern | None"]
 
 
-class UndecodableInput(ValueError):
-    """Bytes that are not UTF-8. `offset` is the absolute byte offset, `line` is 1-based."""
-
-    def __init__(self, offset: int, line: int, reason: str):
-        super().__init__(f"line {line}, byte offset {offset}: {reason}")
-        self.offset, self.line, self.reason = offset, line, reason
-
-
-def safe_cut(buf: bytes, start: int = 0, end: int | None = None) -> int:
-    """Index in buf[start:end] after which `buf` may be cut, or 0 when there is no safe place."""
+def safe_cut(buf: bytes, start: int = 0, end: int | None = None, pair: Pair | None = None) -> int:
+    """Index in buf[start:end] after which `buf` may be cut, or 0 when there is no safe place: after
+    the last line break; else before the last space that follows a visible character; else (with
+    `pair`, see `pair_cut`) between the last two characters its pattern allows. Linear in `end - start`."""
     end = len(buf) if end is None else end
     for eol in (b"\n", b"\r"):
         i = buf.rfind(eol, start, end)
@@ -49,10 +57,26 @@ def safe_cut(buf: bytes, start: int = 0, end: int | None = None) -> int:
         first = p - 1
         while first > start and 0x80 <= buf[first] < 0xC0:  # back to the first byte of that char
             first -= 1
-        before = buf[first:p].decode("utf-8", "replace")
+        before = bytes(buf[first:p]).decode("utf-8", "replace")
         if not before.isspace() and before != "\ufffd":
             return p
-    return 0
+    pattern = pair() if pair is not None else None
+    return pair_cut(buf, start, end, pattern) if pattern is not None else 0
+
+
+def pair_cut(buf: bytes, start: int, end: int, pair: re.Pattern) -> int:
+    """Index in buf[start:end] between the last two characters that `pair` matches, or 0. `pair`
+    is searched in the *reversed* text: `([S])(?!\\1)(?=[S])` finds the last two different
+    characters of the set S (`Pipeline.cut_pattern`). Bytes that are not UTF-8 (and a character cut
+    by the window) decode to surrogates, which are in no such set."""
+    while start < end and 0x80 <= buf[start] < 0xC0:  # from the first whole character
+        start += 1
+    text = bytes(buf[start:end]).decode("utf-8", "surrogateescape")
+    match = pair.search(text[::-1])
+    if match is None:
+        return 0
+    j = len(text) - 1 - match.start()  # the cut is before text[j]
+    return start + len(text[:j].encode("utf-8", "surrogateescape"))
 
 
 def ready_reader(read: Callable[[int], bytes], fd: int) -> Callable[[int], bytes]:
@@ -82,23 +106,30 @@ def count_lines(data: bytes) -> int:
     return int(np.count_nonzero(np.frombuffer(data, dtype=np.uint8) == 0x0A))
 
 
-def iter_blocks(read: Callable[[int], bytes], size: int = BLOCK_SIZE) -> Iterator[bytes]:
+def iter_blocks(read: Callable[[int], bytes], size: int = BLOCK_SIZE, pair: Pair | None = None) -> Iterator[bytes]:
     """Regroup what `read` returns into blocks that end at a safe cut (the last may not).
 
     A block is yielded as soon as a line ends, so interactive pipes stream line by line when `read`
-    returns what is available (e.g. `BufferedReader.read1`).
+    returns what is available (e.g. `BufferedReader.read1`). The bytes waiting for a cut grow in
+    place (a bytearray) and are searched once each: linear time for any line.
     """
-    buf = b""
+    buf = bytearray()
+    searched = 0  # buf[:searched] holds no safe cut
     while chunk := read(size):
-        buf = buf + chunk if buf else chunk
+        buf += chunk
         if b"\n" not in chunk and b"\r" not in chunk and len(buf) < size:
             continue
-        cut = safe_cut(buf)
-        if cut:
-            yield buf[:cut]
-            buf = buf[cut:]
+        cut = safe_cut(buf, max(0, searched - LOOKBACK), len(buf), pair)
+        if not cut:
+            searched = len(buf)
+            continue
+        with memoryview(buf) as view:
+            block = bytes(view[:cut])
+        del buf[:cut]
+        searched = 0
+        yield block
     if buf:
-        yield buf
+        yield bytes(buf)
 
 
 class Block(NamedTuple):
@@ -111,10 +142,12 @@ class Block(NamedTuple):
     verbatim: bool = False
 
 
-def positioned_blocks(read: Callable[[int], bytes], size: int = BLOCK_SIZE) -> Iterator[Block]:
+def positioned_blocks(
+    read: Callable[[int], bytes], size: int = BLOCK_SIZE, pair: Pair | None = None
+) -> Iterator[Block]:
     """`iter_blocks` with positions; a leading BOM comes first as a verbatim block of its own."""
     offset = lines = 0
-    for data in iter_blocks(read, size):
+    for data in iter_blocks(read, size, pair):
         if offset == 0 and data.startswith(BOM):
             yield Block(BOM, 0, 0, verbatim=True)
             data, offset = data[len(BOM) :], len(BOM)
@@ -152,35 +185,45 @@ def lines_counted_in(fd: int) -> Iterator[None]:
         raise UndecodableInput(e.offset, line_of(fd, e.offset), e.reason) from None
 
 
-def file_ranges(fd: int, size: int, block_size: int, start: int = 0) -> Iterator[tuple[int, int]]:
+def file_ranges(
+    fd: int, size: int, block_size: int, start: int = 0, pair: Pair | None = None
+) -> Iterator[tuple[int, int]]:
     """Cut the regular file `fd` of `size` bytes into (start, end) ranges of about `block_size`
     bytes, each ending at a place `safe_cut` accepts (the last at the end of the file).
 
-    Only a small window before each nominal end is read (8 KiB, more for long lines), so a parent
-    process handing ranges to workers does not read the file itself. The ranges differ from
-    `iter_blocks`' blocks, which does not change the output: a pipeline gives the same bytes for
-    any cut `safe_cut` allows.
+    Only a small window before each nominal end is read (8 KiB, then 64 KiB, then the rest of the
+    range), and when the range holds no cut the search goes on forward, block by block: every byte
+    is searched once, so a parent process handing ranges to workers does not read the file itself,
+    and a line with no cut costs linear time. The ranges differ from `iter_blocks`' blocks, which
+    does not change the output: a pipeline gives the same bytes for any cut `safe_cut` allows.
     """
     pos = start
     while pos < size:
         end = pos + block_size
-        while True:
+        if end >= size:
+            yield pos, size
+            return
+        cut, low = 0, end  # [low, end) searched
+        for window in (1 << 13, 1 << 16, block_size):
+            new_low = max(pos, end - window)
+            if new_low < low:
+                top = min(low + LOOKBACK, end)
+                found = safe_cut(os.pread(fd, top - new_low, new_low), pair=pair)
+                cut, low = (new_low + found if found else 0), new_low
+            if cut or low == pos:
+                break
+        while not cut:  # one line with no cut in the range: search on, the range grows
             if end >= size:
                 yield pos, size
                 return
-            cut = 0
-            for window in (min(1 << 13, end - pos), min(1 << 16, end - pos), end - pos):
-                cut = safe_cut(os.pread(fd, window, end - window))
-                if cut or window == end - pos:
-                    break
-            if cut:
-                yield pos, end - window + cut
-                pos = end - window + cut
-                break
-            end += block_size  # one line with no safe cut at all: keep it whole, as iter_blocks does
+            new_end, low = min(end + block_size, size), max(pos, end - LOOKBACK)
+            found = safe_cut(os.pread(fd, new_end - low, low), pair=pair)
+            cut, end = (low + found if found else 0), new_end
+        yield pos, cut
+        pos = cut
 
 
-def file_blocks(fd: int, block_size: int) -> Iterator[Block]:
+def file_blocks(fd: int, block_size: int, pair: Pair | None = None) -> Iterator[Block]:
     """`positioned_blocks` for a regular file: each block read once with os.pread, no copying to
     join reads, and no line counting (it costs a tenth of a fast run): `lines` is 0, and the
     caller finds the line of an error afterwards (`lines_counted_in`)."""
@@ -189,7 +232,7 @@ def file_blocks(fd: int, block_size: int) -> Iterator[Block]:
     if os.pread(fd, len(BOM), 0) == BOM:
         yield Block(BOM, 0, 0, verbatim=True)
         start = len(BOM)
-    for a, b in file_ranges(fd, size, block_size, start):
+    for a, b in file_ranges(fd, size, block_size, start, pair):
         data = os.pread(fd, b - a, a)
         if len(data) != b - a:
             raise OSError(f"file changed while it was being read (byte {a})")

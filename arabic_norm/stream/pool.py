@@ -21,37 +21,25 @@ names the file that was being worked on and carries the worker's traceback. A wo
 
 from __future__ import annotations
 
-import copyreg
+import contextlib
+import itertools
 import os
-import pickle
 import stat
-import traceback
+import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from .blocks import BOM, FILE_BLOCK_SIZE, UndecodableInput, file_ranges, lines_counted_in, positioned_blocks
+from ..errors import UndecodableInput, WorkerError, portable, raise_from_worker
+from ..protect import State
+from .blocks import BOM, FILE_BLOCK_SIZE, file_ranges, lines_counted_in, positioned_blocks
 
 if TYPE_CHECKING:  # concurrent.futures is imported when a pool is made (start-up time of the CLI)
     from concurrent.futures import Future, ProcessPoolExecutor
 
 # Work sent to a worker costs a round trip between processes: workers get file-sized blocks.
 WORKER_BLOCK_SIZE = FILE_BLOCK_SIZE
-
-# UndecodableInput's __init__ takes (offset, line, reason): teach pickle to rebuild it that way.
-copyreg.pickle(UndecodableInput, lambda e: (UndecodableInput, (e.offset, e.line, e.reason)))
-
-
-class WorkerError(RuntimeError):
-    """A worker failed on `where` (a file name, or `name` + byte offset for a block)."""
-
-    def __init__(self, where: str, message: str, details: str = ""):
-        super().__init__(f"{where}: {message}")
-        self.where, self.message, self.details = where, message, details
-
-    def __reduce__(self):
-        return (WorkerError, (self.where, self.message, self.details))
 
 
 def resolve_jobs(jobs: int | None) -> int:
@@ -68,30 +56,55 @@ def resolve_jobs(jobs: int | None) -> int:
 
 # --- worker side --------------------------------------------------------------------------------
 _STATE: dict[str, Any] = {}
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
-def _init_worker(pipeline) -> None:
+# Called in a worker that is stopped (SIGTERM, which it also gets when its parent dies) before it
+# exits: the command registers the removal of its temporary files here (cli/signals.py).
+ON_STOP: list[Callable[[], Any]] = []
+
+
+def _stopped(signum: int, frame) -> None:
+    for hook in ON_STOP:
+        with contextlib.suppress(Exception):  # ending anyway; the next run removes what is left
+            hook()
+    os._exit(128 + signum)
+
+
+def die_with_parent(parent: int) -> None:
+    """Make this worker process end when its parent does, however the parent ends (kill -9
+    included): on Linux the kernel sends it SIGTERM (prctl PR_SET_PDEATHSIG), on which it runs
+    `ON_STOP` and exits; a parent already gone before that (its pid is no longer our parent's)
+    ends the worker at once. Ctrl-C reaches the whole process group: a worker ignores SIGINT and
+    lets the parent decide (a worker interrupted inside a pool's queue lock hung the parent)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _stopped)
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+        except (OSError, AttributeError):  # pragma: no cover (no prctl)
+            pass
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+def _init_worker(pipeline, parent: int | None = None) -> None:
+    if parent is not None:
+        die_with_parent(parent)
     _STATE["pipeline"] = pipeline
     if pipeline is not None:
         _ = pipeline.passes  # compile once per worker
-
-
-def _portable(error: BaseException) -> BaseException:
-    """`error` if it survives pickling, else a WorkerError with its text and traceback."""
-    tb = "".join(traceback.format_exception(error))
-    try:
-        pickle.loads(pickle.dumps(error))
-    except Exception:
-        return WorkerError("worker", f"{type(error).__name__}: {error}", tb)
-    error.worker_traceback = tb  # type: ignore[attr-defined]
-    return error
 
 
 def _run_block(block: bytes, errors: str, offset: int, lines: int) -> tuple[bool, Any]:
     try:
         return True, _STATE["pipeline"].normalize_block(block, errors, offset, lines)
     except BaseException as e:
-        return False, _portable(e)
+        return False, portable(e)
 
 
 def _normalize_range(path: str, start: int, end: int, errors: str) -> tuple[bytes, bytes]:
@@ -109,14 +122,14 @@ def _run_range(path: str, start: int, end: int, errors: str) -> tuple[bool, Any]
         block, out = _normalize_range(path, start, end, errors)
         return True, None if out is block else out  # an unchanged block does not travel back
     except BaseException as e:
-        return False, _portable(e)
+        return False, portable(e)
 
 
 def _run_call(fn: Callable, item: Any) -> tuple[bool, Any]:
     try:
         return True, fn(item)
     except BaseException as e:
-        return False, _portable(e)
+        return False, portable(e)
 
 
 # --- parent side --------------------------------------------------------------------------------
@@ -125,16 +138,7 @@ def _executor(jobs: int, pipeline=None) -> ProcessPoolExecutor:
 
     if pipeline is not None:
         pipeline.prepare()  # before the workers fork: they inherit the tables
-    return ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(pipeline,))
-
-
-def _raise_from_worker(where: str, error: BaseException) -> None:
-    tb = getattr(error, "worker_traceback", "")
-    if isinstance(error, WorkerError):
-        raise WorkerError(where, error.message, error.details)
-    if isinstance(error, (UndecodableInput, OSError, ValueError, KeyboardInterrupt, MemoryError)):
-        raise error
-    raise WorkerError(where, f"{type(error).__name__}: {error}", tb) from error
+    return ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(pipeline, os.getpid()))
 
 
 def _result(future: Future, where: str):
@@ -145,7 +149,7 @@ def _result(future: Future, where: str):
     except BrokenProcessPool as e:
         raise WorkerError(where, f"a worker process died ({e})") from e
     if not ok:
-        _raise_from_worker(where, value)
+        raise_from_worker(where, value)
     return value
 
 
@@ -198,9 +202,13 @@ def file_pairs(
     with open(path, "rb") as f:
         fd = f.fileno()
         st = os.fstat(fd)
-        if jobs == 1 or not stat.S_ISREG(st.st_mode) or st.st_size <= block_size:
+        if not stat.S_ISREG(st.st_mode) or not stateless_file(pipeline, path):
             yield from parallel_pairs(pipeline, f.read, errors, block_size, jobs=jobs, name=path)
             return
+        if jobs == 1 or st.st_size <= block_size:  # one range: no worker to start
+            yield from pipeline.iter_pairs(f.read, errors, block_size)
+            return
+        jobs = min(jobs, -(-st.st_size // block_size))  # no more workers than ranges
         start = 0
         if os.pread(fd, len(BOM), 0) == BOM:
             yield BOM, BOM
@@ -216,7 +224,7 @@ def file_pairs(
 
         with _executor(jobs, pipeline) as pool:
             try:
-                for a, b in file_ranges(fd, st.st_size, block_size, start):
+                for a, b in file_ranges(fd, st.st_size, block_size, start, pipeline.cut_pair):
                     in_flight.append((pool.submit(_run_range, path, a, b, errors), a, b))
                     while len(in_flight) >= 2 * jobs:
                         yield oldest()
@@ -225,6 +233,12 @@ def file_pairs(
             finally:
                 for future, _, _ in in_flight:
                     future.cancel()
+
+
+def stateless_file(pipeline, path: str) -> bool:
+    """Whether worker processes may normalize the blocks of the file at `path` each alone (no
+    protected region can open in it, see protect.py)."""
+    return pipeline.protect is None or pipeline.protect.file_stateless(path)
 
 
 def parallel_pairs(
@@ -242,13 +256,31 @@ def parallel_pairs(
     if jobs == 1:
         yield from pipeline.iter_pairs(read, errors, block_size)
         return
+    blocks = positioned_blocks(read, block_size, pipeline.cut_pair)
+    first: list = []  # read ahead up to `jobs` blocks: no more workers than blocks
+    for block in blocks:
+        if block.verbatim:  # the leading BOM: first, so nothing is in flight yet
+            yield block.data, block.data
+            continue
+        first.append(block)
+        if len(first) == jobs:
+            break
+    if len(first) < 2:  # the whole input is one block: no worker to start
+        yield from pipeline.block_pairs(first, errors)
+        return
     in_flight: deque[tuple[Future, int, bytes]] = deque()
-    with _executor(jobs, pipeline) as pool:
+    protect, midline = pipeline.protect, False
+    with _executor(min(jobs, len(first)), pipeline) as pool:
         try:
-            for block in positioned_blocks(read, block_size):
-                if block.verbatim:  # the leading BOM: first, so nothing is in flight yet
-                    yield block.data, block.data
-                    continue
+            rest = itertools.chain(first, blocks)
+            for block in rest:
+                if protect is not None and not protect.stateless(block.data):  # the rest in turn
+                    while in_flight:
+                        future, at, before = in_flight.popleft()
+                        yield before, _result(future, f"{name} (block at byte {at})")
+                    yield from pipeline.block_pairs(itertools.chain([block], rest), errors, State(midline=midline))
+                    return
+                midline = block.data[-1:] not in (b"\n", b"\r")
                 future = pool.submit(_run_block, block.data, errors, block.offset, block.lines)
                 in_flight.append((future, block.offset, block.data))
                 while len(in_flight) >= 2 * jobs:
@@ -292,8 +324,9 @@ def map_ordered(
     boundary, and dead workers, become `WorkerError` naming `describe(item)`. `pipeline`, if given,
     is compiled once per worker before the first task.
     """
-    jobs = resolve_jobs(jobs)
-    if jobs == 1:
+    items = list(items)
+    jobs = min(resolve_jobs(jobs), len(items))  # no more workers than tasks
+    if jobs <= 1:
         for item in items:
             try:
                 yield Outcome(item, fn(item))

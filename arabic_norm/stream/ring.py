@@ -28,8 +28,9 @@ import struct
 from collections.abc import Callable
 from typing import Any
 
-from .blocks import BOM, FILE_BLOCK_SIZE, file_ranges, lines_counted_in
-from .pool import WorkerError, _portable, _raise_from_worker, resolve_jobs
+from ..errors import WorkerError, portable, raise_from_worker
+from .blocks import BOM, FILE_BLOCK_SIZE, Block, file_ranges, lines_counted_in
+from .pool import die_with_parent, resolve_jobs, stateless_file
 
 GO, STOP = b"g", b"s"
 DONE = struct.Struct("<cQQ?")  # b"d", range start, range length, changed
@@ -79,24 +80,23 @@ def write_file_ordered(
             write_all(out_fd, BOM)
             if progress:
                 progress(start)
-        ranges = list(file_ranges(fd, os.fstat(fd).st_size, block_size, start))
+        ranges = list(file_ranges(fd, os.fstat(fd).st_size, block_size, start, pipeline.cut_pair))
         with lines_counted_in(fd):
-            if jobs == 1 or len(ranges) < 2 or not can_fork():
+            if jobs == 1 or len(ranges) < 2 or not can_fork() or not stateless_file(pipeline, path):
                 return _write_in_turn(pipeline, fd, ranges, out_fd, errors, progress)
             pipeline.prepare()  # compiled, numpy imported, tables built: the workers inherit it all
             return _run_workers(pipeline, path, fd, ranges, out_fd, errors, min(jobs, len(ranges)), progress)
 
 
 def _write_in_turn(pipeline, fd, ranges, out_fd, errors, progress) -> bool:
-    """One process: the same ranges, in order."""
+    """One process: the same ranges, in order (the protection state carried, see protect.py)."""
     changed = False
-    for a, b in ranges:
-        block = _read_range(fd, a, b)
-        out = pipeline.normalize_block(block, errors, a, 0)
+    blocks = (Block(_read_range(fd, a, b), a, 0) for a, b in ranges)
+    for block, out in pipeline.block_pairs(blocks, errors):
         write_all(out_fd, out)
         changed = changed or out is not block
         if progress:
-            progress(b - a)
+            progress(len(block))
     return changed
 
 
@@ -132,7 +132,7 @@ def _work(pipeline, fd, ranges, out_fd, errors, token_in: int, token_out: int, r
 
 
 def _report_error(report: int, a: int, error: BaseException) -> None:
-    data = pickle.dumps(_portable(error))
+    data = pickle.dumps(portable(error))
     write_all(report, ERROR.pack(b"e", a, len(data)) + data)
 
 
@@ -140,6 +140,7 @@ def _report_error(report: int, a: int, error: BaseException) -> None:
 def _run_workers(pipeline, path, fd, ranges, out_fd, errors, jobs, progress) -> bool:
     ring = [os.pipe() for _ in range(jobs)]  # worker w reads the token from ring[w]
     reports: dict[int, int] = {}  # report pipe -> pid
+    parent = os.getpid()
     try:
         for w in range(jobs):
             read_end, write_end = os.pipe()
@@ -147,6 +148,7 @@ def _run_workers(pipeline, path, fd, ranges, out_fd, errors, jobs, progress) -> 
             if pid == 0:  # the worker: never returns
                 code = 0
                 try:
+                    die_with_parent(parent)
                     os.close(read_end)
                     token_out = ring[(w + 1) % jobs][1]
                     _work(pipeline, fd, ranges[w::jobs], out_fd, errors, ring[w][0], token_out, write_end)
@@ -207,5 +209,5 @@ def _collect(path: str, reports: dict[int, int], ring, progress) -> bool:
         selector.close()
     if failures:
         a, error = min(failures, key=lambda f: f[0])
-        _raise_from_worker(path if a == float("inf") else f"{path} (block at byte {a})", error)
+        raise_from_worker(path if a == float("inf") else f"{path} (block at byte {a})", error)
     return changed

@@ -1,0 +1,317 @@
+"""What the command tells its user: messages on stderr, the summary, the exit code, --stats,
+--list-steps and the progress bar.
+
+`Report` owns the results of a run: `add` reports each as it comes, `summary` the totals, and
+`return_code` is the exit code. rich is imported only for the tables and the bar.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+
+import click
+
+from ..pipeline import Pipeline
+from ..presets import PRESETS
+from ..steps import STEPS
+from .discover import Source
+from .process import FileResult
+from .writeback import WriteBack
+
+EXIT_OK, EXIT_CHANGED, EXIT_USAGE, EXIT_INPUT = 0, 1, 2, 3
+# The reader of stdout went away (`arabic-norm big.txt | head -1`): 128 + SIGPIPE, what the shell
+# reports for cat or grep in the same place; quietly, and never 1 ("would change").
+EXIT_BROKEN_PIPE = 141
+EXIT_CODES = (
+    (EXIT_OK, "success (with --check or --diff: nothing would change)"),
+    (EXIT_CHANGED, "--check or --diff: some input would change"),
+    (
+        EXIT_USAGE,
+        "usage or configuration error (unknown step, option, preset or config key; stdout needed but closed; "
+        "an input that is also the output)",
+    ),
+    (
+        EXIT_INPUT,
+        "input error: a path that does not exist or cannot be read (or written), bytes that are not UTF-8; "
+        "or stdout cannot be written (full disk)",
+    ),
+    (EXIT_BROKEN_PIPE, "the reader of stdout closed the pipe (| head): the run stops quietly, like cat"),
+)
+# With --progress not given, the bar appears on a terminal for runs over this many bytes.
+PROGRESS_MIN_BYTES = 64 << 20
+
+
+def use_color() -> bool | None:
+    """None lets click decide (colour on a terminal only); NO_COLOR turns it off everywhere,
+    FORCE_COLOR on everywhere else (CI logs that show colours)."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    return True if os.environ.get("FORCE_COLOR") else None
+
+
+class Reporter:
+    """Messages on stderr by level: error always, warn and info unless -q, detail with -v."""
+
+    def __init__(self, quiet: bool, verbose: bool):
+        self.quiet, self.verbose, self.color = quiet, verbose, use_color()
+
+    def _echo(self, text: str, **style) -> None:
+        click.echo(click.style(text, **style) if style else text, err=True, color=self.color)
+
+    def error(self, text: str) -> None:
+        self._echo(f"arabic-norm: error: {text}", fg="red", bold=True)
+
+    def warn(self, text: str) -> None:
+        if not self.quiet:
+            self._echo(text, fg="yellow")
+
+    def info(self, text: str) -> None:
+        if not self.quiet:
+            self._echo(text)
+
+    def detail(self, text: str) -> None:
+        if self.verbose:
+            self._echo(text, dim=True)
+
+
+def _plural(n: int, word: str = "file") -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+class Report:
+    """The results of one run, reported as they come; the summary and the exit code at the end."""
+
+    def __init__(self, say: Reporter, write_back: WriteBack, errors: str, output_dir: str | None):
+        self.say, self.write_back, self.errors, self.output_dir = say, write_back, errors, output_dir
+        self.results: list[FileResult] = []
+        self.failed = False  # an input error: a missing path, an unreadable or undecodable file
+
+    def missing(self, path: str) -> None:
+        self.say.error(f"{path}: no such file or directory")
+        self.failed = True
+
+    def add(self, result: FileResult) -> None:
+        """Messages for one result."""
+        self.results.append(result)
+        say, name = self.say, result.source
+        if result.status == "error":
+            self.failed = True
+            untouched = " (file left untouched)" if self.write_back is WriteBack.IN_PLACE else ""
+            hint = ""
+            if "invalid UTF-8" in result.message and self.errors == "strict":
+                hint = "; --errors surrogateescape passes such bytes through unchanged"
+            say.error(f"{name}: {result.message}{untouched}{hint}")
+        elif result.status == "skipped":
+            say.info(f"{name}: {result.message}")
+        elif not result.changed:
+            say.detail(f"unchanged: {name}")
+        elif self.write_back.reports_change:
+            where = f":{result.line}" if say.verbose and result.line else ""  # --check -v: file:line
+            say.warn(f"would change: {name}{where}")
+        elif self.write_back is WriteBack.IN_PLACE:
+            say.info(f"normalized: {name}")
+        else:
+            say.detail(f"changed: {name}")
+
+    @property
+    def done(self) -> list[FileResult]:
+        return [r for r in self.results if r.status in ("changed", "unchanged")]
+
+    def summary(self) -> None:
+        done = self.done
+        changed = sum(r.changed for r in done)
+        errors = sum(r.status == "error" for r in self.results)
+        tail = f", {_plural(errors, 'error')}" if errors else ""
+        say = self.say
+        if self.write_back.reports_change:
+            if changed:
+                say.warn(f"{_plural(changed)} would change, {len(done) - changed} unchanged{tail}")
+            else:
+                say.info(f"{_plural(len(done))} already normalized{tail}")
+        elif self.write_back is WriteBack.IN_PLACE:
+            say.info(f"{_plural(changed)} normalized, {len(done) - changed} unchanged{tail}")
+        elif self.write_back is WriteBack.OUTPUT and self.output_dir is not None:
+            say.info(f"{_plural(len(done))} written to {self.output_dir} ({changed} changed){tail}")
+
+    @property
+    def return_code(self) -> int:
+        if self.failed:
+            return EXIT_INPUT
+        if self.write_back.reports_change and any(r.changed for r in self.results):
+            return EXIT_CHANGED
+        return EXIT_OK
+
+
+def print_steps(plain: bool = False) -> None:
+    """Every step and preset, from the registries: a block per step (its name, its options on
+    their own lines, its summary wrapped to the terminal, or to 80 columns off a terminal, with
+    no padding); with `plain`, one line per step: NAME<TAB>summary."""
+    if plain:
+        for step in STEPS.values():
+            click.echo(f"{step.name}\t{_step_summary(step)}")
+        return
+    import shutil
+    import textwrap
+
+    width = shutil.get_terminal_size().columns if sys.stdout.isatty() else 80
+    width = max(40, min(width, 100))
+    color = use_color()
+
+    def wrap(text: str, indent: int, first: int = 4) -> None:
+        lines = textwrap.wrap(
+            text,
+            width,
+            initial_indent=" " * first,
+            subsequent_indent=" " * indent,
+            break_long_words=False,
+            break_on_hyphens=False,
+        )
+        for line in lines:
+            click.echo(line)
+
+    def block(name: str, paragraph: str, options: list[str]) -> None:
+        click.echo(click.style(name, bold=True), color=color)
+        wrap(paragraph, 4)
+        for option in options:
+            wrap(option, 8)
+        click.echo()
+
+    click.echo(click.style("Steps", bold=True, underline=True), color=color)
+    wrap("arabic-norm STEP [STEP OPTIONS] STEP ...: the steps run in the order given.", 4, first=0)
+    click.echo()
+    for step in STEPS.values():
+        block(step.name, _step_summary(step), [f"{o.usage}  {o.help}" for o in step.options])
+    click.echo(click.style("Presets", bold=True, underline=True), color=color)
+    wrap("arabic-norm --preset NAME: a chain of steps (more steps may follow).", 4, first=0)
+    click.echo()
+    for preset in PRESETS.values():
+        block(preset.name, preset.help, [f"steps: {preset.chain}"])
+    wrap("arabic-norm STEP --help shows a step's full description and its options.", 4, first=0)
+
+
+def _step_summary(step) -> str:
+    extra = f" (needs the {step.extra} extra)" if step.extra else ""
+    return f"{step.summary}{extra}"
+
+
+def print_stats(pipeline: Pipeline, results) -> None:
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    totals: dict[str, int] = {}
+    for r in results:
+        for name, n in r.counts.items():
+            totals[name] = totals.get(name, 0) + n
+    table = Table(title="arabic-norm --stats", box=box.SIMPLE, title_justify="left")
+    table.add_column("step", no_wrap=True)
+    table.add_column("characters changed", justify="right")
+    seen = set()
+    for spec in pipeline.specs:
+        if spec.name not in seen:
+            seen.add(spec.name)
+            table.add_row(Text(spec.name), f"{totals.get(spec.name, 0):,}")
+    done = [r for r in results if r.status in ("changed", "unchanged")]
+    changed = sum(r.changed for r in done)
+    console = Console(stderr=True, highlight=False)
+    console.print(table)
+    console.print(Text(f"files changed: {changed} of {len(done)}"))
+
+
+class _Progress:
+    """A rich progress bar on stderr (bytes, speed, time left); imported only when shown. It stays
+    on one line: the file name is cut to what the width leaves (`…` marks the cut)."""
+
+    OTHER_COLUMNS = 62  # the bar (20), bytes done/total, speed, time left and the gaps between
+
+    def __init__(self, total: int | None, force: bool = False):
+        from rich.console import Console
+        from rich.progress import (
+            BarColumn,
+            DownloadColumn,
+            Progress,
+            TextColumn,
+            TimeRemainingColumn,
+            TransferSpeedColumn,
+        )
+        from rich.table import Column
+
+        self.console = Console(stderr=True, force_terminal=force or None)
+        self.bar = Progress(
+            TextColumn("{task.description}", table_column=Column(no_wrap=True, overflow="ellipsis")),
+            BarColumn(bar_width=20),
+            DownloadColumn(),
+            TransferSpeedColumn(),
+            TimeRemainingColumn(),
+            console=self.console,
+            redirect_stdout=False,
+            transient=True,
+        )
+        self.task = self.bar.add_task("normalizing", total=total)
+
+    def __enter__(self):
+        self.bar.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.bar.stop()
+
+    def file(self, name: str, n: int, of: int) -> None:
+        from rich.text import Text
+
+        text = Text(f"[{n}/{of}] {os.path.basename(name)}".replace("\n", " "))
+        text.truncate(max(12, self.console.width - self.OTHER_COLUMNS), overflow="ellipsis")
+        self.bar.update(self.task, description=text.plain)
+
+    def advance(self, size: int) -> None:
+        self.bar.advance(self.task, size)
+
+
+class _LogProgress:
+    """--progress off a terminal (a log file, CI): plain lines on stderr, no escape codes: one
+    line per file, one at every tenth of the total, and the bytes read at the end."""
+
+    def __init__(self, total: int | None):
+        self.total, self.done, self.tenths = total, 0, 0
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self._say(f"{self.done:,} bytes read")
+
+    def _say(self, text: str) -> None:
+        click.echo(f"arabic-norm: {text}", err=True, color=False)
+
+    def file(self, name: str, n: int, of: int) -> None:
+        self._say(f"[{n}/{of}] {name}")
+
+    def advance(self, size: int) -> None:
+        self.done += size
+        if self.total:
+            tenths = min(10, self.done * 10 // self.total)
+            if tenths > self.tenths:
+                self.tenths = tenths
+                self._say(f"{tenths * 10}% ({self.done:,} of {self.total:,} bytes)")
+
+
+def progress_bar(progress: bool | None, quiet: bool, sources) -> _Progress | _LogProgress | None:
+    """The progress bar for these sources, or None when none is shown. A forced --progress off a
+    terminal writes plain lines (the bar itself only with FORCE_COLOR)."""
+    on_terminal = sys.stderr.isatty()
+    if progress is False or (progress is None and (quiet or not on_terminal)):
+        return None
+    paths = [s.path for s in sources if isinstance(s, Source) and s.path]
+    total = 0
+    for path in paths:
+        with contextlib.suppress(OSError):
+            total += os.path.getsize(path)
+    if progress is None and total < PROGRESS_MIN_BYTES:
+        return None
+    has_stdin = any(isinstance(s, Source) and s.path is None for s in sources)
+    if not on_terminal and not os.environ.get("FORCE_COLOR"):
+        return _LogProgress(None if has_stdin else total)
+    return _Progress(None if has_stdin else total, force=progress is True)

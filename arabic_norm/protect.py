@@ -1,0 +1,374 @@
+"""Protected spans: bytes the pipeline leaves exactly as they are.
+
+    >>> from arabic_norm import Pipeline
+    >>> Pipeline.parse("alef")("إلى https://ar.wikipedia.org/wiki/أحمد_شوقي")
+    'الى https://ar.wikipedia.org/wiki/أحمد_شوقي'
+
+What `Protect` protects (each can be switched off; `Pipeline(..., protect=None)` protects nothing):
+- `urls`: URLs (`scheme://...`, `www....`) and e-mail addresses, in any text. A URL ends at
+  whitespace, at an invisible format character, at a quote or angle bracket, and before closing
+  punctuation that ends it (`.,:;!?` and their Arabic forms, a `)` or `]` it did not open).
+- `markdown`: fenced code (``` or ~~~, the fence lines with their info string included) and inline
+  code (a run of backticks to the next run of the same length on the same line). A fence counts at
+  any indentation (CommonMark allows three spaces): normalizing blanks must not make or unmake one.
+- `markers`: everything from the line of an `arabic-norm: off` marker to the line of the next
+  `arabic-norm: on`, both included; a marker counts after `<!--`, `#` or `//`.
+- `patterns`: the matches of the user's regular expressions, within one line.
+
+The text around a protected span is normalized as if the span were one visible character that no
+step touches (a private-use sentinel, swapped in and out): `"https://x"` still has a closing quote,
+the blanks before a URL are not end-of-line blanks.
+
+Fences and off regions span lines, hence blocks: `scan` is a small state machine over lines, and
+`State` is what it carries from the end of one block to the start of the next. `whole_lines`
+regroups blocks so that none ends inside a line (inline code, markers and user patterns may hold
+spaces, where a block may otherwise be cut). A worker process given a block in the middle of an
+input cannot know the state there without the text before it. Rather than scanning every input
+first, the parallel paths ask `stateless(block)`: a block with no marker, no backtick or tilde
+(Markdown) and no user pattern cannot open a region nor hold a span that crosses a cut, and
+normalizes alone exactly as in sequence. From the first block that is not stateless the rest of
+the input goes through `Pipeline.block_pairs` in one process (for a regular file the check is one
+`find` per trigger over the whole file, at memory speed, before workers are chosen). Markers and
+Markdown are rare in corpora, so the workers keep their speed where it matters.
+"""
+
+from __future__ import annotations
+
+import mmap
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+from typing import NamedTuple
+
+from .errors import UndecodableInput
+from .stream.blocks import Block
+
+SENTINEL = "\ue000"  # stands for a protected span while the text around it is normalized
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+
+_URL = re.compile(rb"(?<![A-Za-z0-9+.\-])(?:[A-Za-z][A-Za-z0-9+.\-]*://|www\.)[^\s<>\"`]+")
+_EMAIL = re.compile(rb"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+")
+_URL_STOPS = frozenset("«»“”„‟‹›「」＂<>")  # never inside a URL (the ASCII ones are left out by _URL)
+_URL_TRAILING = frozenset(".,:;!?'*،؛؟…")  # punctuation that ends a sentence, not a URL
+_CLOSERS = {")": "(", "]": "["}
+_INLINE_CODE = re.compile(rb"(?<!`)(`+)(?!`)[^\r\n]*?(?<!`)\1(?!`)")
+_FENCE = re.compile(rb"[ \t]*(`{3,}|~{3,})([^\r\n]*)")
+_MARKER = re.compile(rb"(?:<!--|#|//)[ \t]*arabic-norm:[ \t]*(off|on)\b")
+_EVENTS = re.compile(rb"^[ \t]*(?:`{3,}|~{3,})|arabic-norm:", re.MULTILINE)
+
+
+class State(NamedTuple):
+    """Where the scanner is at a block edge: `mode` "text", "off" (inside an off region) or
+    "fence" (inside fenced code opened by `fence`); `midline` when the block before ended inside a
+    line (a fence counts only at the start of a line)."""
+
+    mode: str = "text"
+    fence: bytes = b""
+    midline: bool = False
+
+
+START = State()
+
+
+@dataclass(frozen=True)
+class Protect:
+    """What to protect (see the module docstring). `patterns` are regular expressions (str)."""
+
+    urls: bool = True
+    markers: bool = True
+    markdown: bool = False
+    patterns: tuple[str, ...] = field(default=())
+
+    def __post_init__(self):
+        object.__setattr__(self, "patterns", tuple(self.patterns))
+        for p in self.patterns:
+            try:
+                re.compile(p)
+            except re.error as e:
+                raise ValueError(f"protect pattern {p!r}: {e}") from None
+
+    def for_file(self, name: str) -> Protect:
+        """This protection, with Markdown on when `name` is a Markdown file."""
+        markdown = name.lower().removesuffix(".gz").endswith(MARKDOWN_SUFFIXES)
+        return replace(self, markdown=True) if markdown and not self.markdown else self
+
+    @cached_property
+    def _compiled(self) -> list[re.Pattern]:
+        return [re.compile(p) for p in self.patterns]
+
+    @cached_property
+    def _triggers(self) -> tuple[bytes, ...]:
+        """Bytes without which a block starting in text mode holds nothing to protect."""
+        return (b"://", b"www.", b"@") * self.urls + (b"arabic-norm:",) * self.markers + (b"`", b"~~~") * self.markdown
+
+    def may_protect(self, text: str) -> bool:
+        """Whether the document `text` may hold a protected span (else it is normalized whole)."""
+        return bool(self.patterns) or any(t.decode() in text for t in self._triggers)
+
+    def stateless(self, data: bytes | mmap.mmap) -> bool:
+        """Whether `data`, as a block in the middle of an input, may be normalized alone: it can
+        open no region and hold no span that a cut before a space could split."""
+        triggers = (b"arabic-norm:",) * self.markers + (b"`", b"~~~") * self.markdown
+        return not self.patterns and all(data.find(t) < 0 for t in triggers)  # find: also on an mmap
+
+    def file_stateless(self, path: str) -> bool:
+        """`stateless` for the whole file at `path` (workers may take any of its blocks)."""
+        if self.patterns:
+            return False
+        with open(path, "rb") as f:
+            try:
+                data = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+            except ValueError:  # an empty file cannot be mapped
+                return True
+            with data:
+                return self.stateless(data)
+
+    # --- scanning --------------------------------------------------------------------------------
+    def scan(self, data: bytes, state: State = START) -> tuple[list[tuple[int, int]], State]:
+        """Protected byte ranges of `data` (sorted, merged) and the state at its end."""
+        end_state = state._replace(midline=data[-1:] not in (b"\n", b"\r") if data else state.midline)
+        if state.mode == "text" and not self.patterns and not any(t in data for t in self._triggers):
+            return [], end_state
+        spans, mode, fence = [], state.mode, state.fence
+        if mode != "text" or any(
+            t in data for t in (b"arabic-norm:",) * self.markers + (b"```", b"~~~") * self.markdown
+        ):
+            spans, (mode, fence) = self._regions(data, state)
+        if self.urls:
+            spans += _urls(data) + _emails(data)
+        if self.markdown and b"`" in data:
+            spans += [m.span() for m in _INLINE_CODE.finditer(data)]
+        if self.patterns:
+            spans += _pattern_spans(data, self._compiled)
+        return merge(spans), end_state._replace(mode=mode, fence=fence)
+
+    def _regions(self, data: bytes, state: State) -> tuple[list[tuple[int, int]], tuple[str, bytes]]:
+        """Off regions and fenced code: the lines that hold a marker or a fence are the only ones
+        that change the state, so only those are looked at."""
+        mode, fence = state.mode, state.fence
+        spans, opened, seen_line = [], 0, -1
+        for event in _EVENTS.finditer(data):
+            start = _line_start(data, event.start())
+            if start == seen_line:
+                continue
+            seen_line, end = start, _line_end(data, event.start())
+            line = data[start:end]
+            at_line_start = start > 0 or not state.midline
+            if mode == "text":
+                if self.markers and _marker(line) == b"off":
+                    mode, opened = "off", start
+                elif self.markdown and at_line_start and (run := _fence_open(line)):
+                    mode, fence, opened = "fence", run, start
+            elif mode == "off" and self.markers and _marker(line) == b"on":
+                spans.append((opened, end))
+                mode = "text"
+            elif mode == "fence" and at_line_start and _fence_closes(line, fence):
+                spans.append((opened, end))
+                mode, fence = "text", b""
+        if mode != "text":
+            spans.append((opened, len(data)))  # the region goes on in the next block
+        return spans, (mode, fence)
+
+    # --- applying --------------------------------------------------------------------------------
+    def run_block(self, data: bytes, state: State, run: Callable[[bytes, int], bytes]) -> tuple[bytes, State]:
+        """Normalize `data` with `run(piece, offset of piece in data)` outside its protected spans.
+        Returns `data` itself when nothing changes, and the state at its end."""
+        spans, end_state = self.scan(data, state)
+        if not spans:
+            return run(data, 0), end_state
+        try:
+            return apply(data, spans, run, SENTINEL.encode()), end_state
+        except UndecodableInput:
+            run(data, 0)  # raises with the line and offset in `data` (the sentinels moved them)
+            raise
+
+    def run_text(self, text: str, run: Callable[[str], str]) -> str:
+        """Normalize the whole document `text` with `run` outside its protected spans."""
+        if not self.may_protect(text):
+            return run(text)
+        data = text.encode("utf-8", "surrogatepass")
+        spans, _ = self.scan(data)
+        if not spans:
+            return run(text)
+        pieces, prev = [], 0  # byte offsets -> str offsets
+        for a, b in spans:
+            pieces += [data[prev:a], data[a:b]]
+            prev = b
+        offsets, at = [], 0
+        for piece in pieces:
+            at += len(piece.decode("utf-8", "surrogatepass"))
+            offsets.append(at)
+        char_spans = list(zip(offsets[::2], offsets[1::2], strict=True))
+        return apply(text, char_spans, lambda piece, _: run(piece), SENTINEL)
+
+
+def apply(data, spans: list[tuple[int, int]], run, sentinel):
+    """`data` (bytes or str) with `run` applied outside `spans`: all at once with a sentinel for
+    each span, so that rules see a visible neighbour; each piece alone if a step touched a
+    sentinel (a step that deletes unlisted characters) or `data` holds one already."""
+    gaps = list(zip([0] + [b for _, b in spans], [a for a, _ in spans] + [None], strict=True))
+    if sentinel not in data:
+        joined = sentinel.join(data[a:b] for a, b in gaps)
+        out = run(joined, 0)
+        if out is joined:
+            return data
+        news = out.split(sentinel)
+        if len(news) == len(gaps):
+            return _interleave(data, spans, news)
+    news = [run(data[a:b], a) for a, b in gaps]
+    return _interleave(data, spans, news)
+
+
+def _interleave(data, spans, news):
+    parts = [news[0]]
+    for (a, b), new in zip(spans, news[1:], strict=True):
+        parts += [data[a:b], new]
+    out = data[:0].join(parts)
+    return data if out == data else out
+
+
+def merge(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sorted spans with overlapping or touching ones joined, empty ones dropped."""
+    out: list[list[int]] = []
+    for a, b in sorted(s for s in spans if s[1] > s[0]):
+        if out and a <= out[-1][1]:
+            out[-1][1] = max(out[-1][1], b)
+        else:
+            out.append([a, b])
+    return [(a, b) for a, b in out]
+
+
+# A line longer than this is handed on in pieces (the scanner's state says the next piece begins
+# inside a line): memory stays bounded for any line, at the price that a URL or inline code span
+# cut at such a seam is protected as two parts.
+MAX_HELD = 8 << 20
+
+
+def whole_lines(blocks: Iterable[Block]) -> Iterator[Block]:
+    """The same bytes, regrouped so that no block but the last ends inside a line, unless the line
+    is longer than MAX_HELD (then it comes in pieces of about that size, cut where the blocks were)."""
+    held: list[Block] = []
+    size = 0
+    for block in blocks:
+        if block.verbatim:
+            yield block
+            continue
+        data = block.data
+        cut = max(data.rfind(b"\n"), data.rfind(b"\r")) + 1
+        if cut == 0:
+            held.append(block)
+            size += len(data)
+            if size >= MAX_HELD:
+                yield _joined(held)
+                held, size = [], 0
+            continue
+        if held:
+            head = Block(data[:cut], block.offset, block.lines)
+            yield _joined([*held, head])
+        else:
+            yield Block(data[:cut], block.offset, block.lines) if cut < len(data) else block
+        held, size = [], 0
+        if cut < len(data):
+            held = [Block(data[cut:], block.offset + cut, block.lines + data.count(b"\n", 0, cut))]
+            size = len(data) - cut
+    if held:
+        yield _joined(held)
+
+
+def _joined(blocks: list[Block]) -> Block:
+    """One block of consecutive blocks' bytes (joined once: linear in their size)."""
+    if len(blocks) == 1:
+        return blocks[0]
+    return Block(b"".join(b.data for b in blocks), blocks[0].offset, blocks[0].lines)
+
+
+# --- the pieces of the scanner -------------------------------------------------------------------
+# The regular expressions start where a `find` of their fixed part (`://`, `www.`, `@`) points:
+# run over a whole block, they would try every position (several times slower on Arabic text).
+_SCHEME_CHARS = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+.-")
+_LOCAL_CHARS = _SCHEME_CHARS | frozenset(b"_%")
+
+
+def _found(data: bytes, needle: bytes, chars: frozenset, pattern: re.Pattern) -> Iterator[re.Match]:
+    """Matches of `pattern` starting at the run of `chars` that ends at each `needle`."""
+    at = data.find(needle)
+    while at >= 0:
+        start = at
+        while start > 0 and data[start - 1] in chars:
+            start -= 1
+        m = pattern.match(data, start)
+        if m and m.end() > at:
+            yield m
+        at = data.find(needle, m.end() if m and m.end() > at else at + 1)
+
+
+def _urls(data: bytes) -> list[tuple[int, int]]:
+    spans = []
+    for m in (*_found(data, b"://", _SCHEME_CHARS, _URL), *_found(data, b"www.", frozenset(), _URL)):
+        text = _url_text(m.group().decode("utf-8", "surrogateescape"))
+        if "." in text or "://" in text:
+            spans.append((m.start(), m.start() + len(text.encode("utf-8", "surrogateescape"))))
+    return spans
+
+
+def _emails(data: bytes) -> list[tuple[int, int]]:
+    return [m.span() for m in _found(data, b"@", _LOCAL_CHARS, _EMAIL)]
+
+
+def _url_text(text: str) -> str:
+    """The URL at the start of `text` (a run without ASCII blanks or quotes)."""
+    for i, c in enumerate(text):
+        if c in _URL_STOPS or c.isspace() or unicodedata.category(c) == "Cf":
+            text = text[:i]
+            break
+    while text:
+        last = text[-1]
+        if last in _URL_TRAILING or (last in _CLOSERS and text.count(_CLOSERS[last]) < text.count(last)):
+            text = text[:-1]
+        else:
+            break
+    return text
+
+
+def _pattern_spans(data: bytes, patterns: list[re.Pattern]) -> list[tuple[int, int]]:
+    text = data.decode("utf-8", "surrogateescape")
+    found = [m.span() for p in patterns for m in p.finditer(text) if "\n" not in m.group() and "\r" not in m.group()]
+    if not found:
+        return []
+    bounds = sorted({i for span in found for i in span})
+    to_byte, prev, at = {}, 0, 0
+    for i in bounds:
+        at += len(text[prev:i].encode("utf-8", "surrogateescape"))
+        to_byte[i], prev = at, i
+    return [(to_byte[a], to_byte[b]) for a, b in found]
+
+
+def _line_start(data: bytes, pos: int) -> int:
+    return max(data.rfind(b"\n", 0, pos), data.rfind(b"\r", 0, pos)) + 1
+
+
+def _line_end(data: bytes, pos: int) -> int:
+    ends = [i for i in (data.find(b"\n", pos), data.find(b"\r", pos)) if i >= 0]
+    if not ends:
+        return len(data)
+    end = min(ends) + 1
+    return end + 1 if data[end - 1 : end + 1] == b"\r\n" else end
+
+
+def _marker(line: bytes) -> bytes | None:
+    m = _MARKER.search(line)
+    return m.group(1) if m else None
+
+
+def _fence_open(line: bytes) -> bytes:
+    m = _FENCE.match(line)
+    if not m or (m.group(1)[:1] == b"`" and b"`" in m.group(2)):
+        return b""
+    return m.group(1)
+
+
+def _fence_closes(line: bytes, fence: bytes) -> bool:
+    m = _FENCE.match(line)
+    return bool(m and m.group(1)[:1] == fence[:1] and len(m.group(1)) >= len(fence) and not m.group(2).strip())

@@ -1,0 +1,144 @@
+"""Many small files: `--check`, `-i` and `--output-dir` over 3,000 files of 2-20 KB, this tree
+against another checkout of arabic-norm (the code before a change), in the same run.
+
+    .venv/bin/python benchmarks/bench_small_files.py --base /tmp/base13s [--runs 3] [--files 3000]
+
+The files are cut, at line ends, from the corpora in ../shared/corpus (pieces of 2-20 KB, spread
+over ten directories); every third one is normalized first with the default preset, so that some
+files change and some do not. They are written to a temporary directory and deleted at the end
+(the corpora are never copied anywhere else).
+
+Each tree runs as `python -m arabic_norm` with its directory first on sys.path (see LAUNCH), default preset,
+`-q`, with `-j 1` and `-j 2`; runs alternate between the two trees and the script prints medians
+and the ratio base/this (above 1: this tree is faster). `-i` rewrites a fresh copy of the files on
+every run and `--output-dir` writes into an empty directory; copying and deleting are not timed.
+Not a test: timings depend on the machine and on what else runs on it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent.parent
+CORPUS = HERE.parent / "shared" / "corpus"
+SOURCES = (
+    "msa_hindawi_public_domain_books.txt",
+    "cls_tashkeela_classical.txt",
+    "dia_arsarcasm_v2_tweets.txt",
+    "msa_ud_arabic_pud_sentences.txt",
+    "cls_aliosm_tashkeela_test.txt",
+)
+MODES = ("check", "in-place", "output-dir")
+
+
+def generate(dest: Path, count: int, seed: int = 13) -> int:
+    """`count` files of 2-20 KB cut at line ends from the corpora; returns their total size."""
+    sys.path.insert(0, str(HERE))
+    from arabic_norm.pipeline import Pipeline
+
+    normalize = Pipeline.preset("default").normalize_block
+    rng = random.Random(seed)
+    texts = []
+    for name in SOURCES:
+        with open(CORPUS / name, "rb") as f:
+            texts.append(f.read(4 << 20))
+    total = 0
+    for i in range(count):
+        text = texts[i % len(texts)]
+        size = rng.randint(2 << 10, 20 << 10)
+        start = text.find(b"\n", rng.randrange(0, len(text) - size - 1)) + 1
+        end = text.find(b"\n", start + size - 1)
+        piece = text[start : end + 1 if end >= 0 else len(text)]
+        if i % 3 == 0:
+            piece = normalize(piece)
+        directory = dest / f"d{i % 10}"
+        directory.mkdir(parents=True, exist_ok=True)
+        (directory / f"f{i:05d}.txt").write_bytes(piece)
+        total += len(piece)
+    return total
+
+
+# Runs `python -m arabic_norm` from the tree given first: an editable install of this tree would
+# otherwise answer `import arabic_norm` before PYTHONPATH is searched.
+LAUNCH = (
+    "import sys, runpy; sys.meta_path[:] = [f for f in sys.meta_path if 'editable' not in repr(f)]; "
+    "sys.path.insert(0, sys.argv.pop(1)); runpy.run_module('arabic_norm', run_name='__main__', alter_sys=True)"
+)
+
+
+def command(tree: Path, mode: str, jobs: int, files: Path, out: Path) -> list[str]:
+    flags = {"check": ["--check"], "in-place": ["-i"], "output-dir": ["--output-dir", str(out)]}[mode]
+    return [sys.executable, "-c", LAUNCH, str(tree), "-q", "-j", str(jobs), *flags, str(files)]
+
+
+def timed(tree: Path, mode: str, jobs: int, files: Path, work: Path) -> float:
+    """One run in `work` (prepared first: a fresh copy for -i, no output directory for --output-dir)."""
+    target, out = files, work / "out"
+    shutil.rmtree(out, ignore_errors=True)
+    if mode == "in-place":
+        target = work / "copy"
+        shutil.rmtree(target, ignore_errors=True)
+        shutil.copytree(files, target)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    subprocess.run(["sync"], check=False)  # dirty pages of the copy are not this run's work
+    start = time.perf_counter()
+    done = subprocess.run(command(tree, mode, jobs, target, out), env=env, capture_output=True, check=False)
+    elapsed = time.perf_counter() - start
+    if done.returncode not in (0, 1):  # --check exits 1: some files would change
+        raise SystemExit(f"{tree} {mode} -j {jobs} failed ({done.returncode}): {done.stderr.decode()[-2000:]}")
+    return elapsed
+
+
+def which_code(tree: Path) -> str:
+    """The directory `arabic_norm` is imported from when launched as `command` launches it."""
+    code = LAUNCH.replace("runpy.run_module('arabic_norm', run_name='__main__', alter_sys=True)", "")
+    code += "import arabic_norm, os; print(os.path.dirname(os.path.dirname(arabic_norm.__file__)))"
+    return subprocess.run([sys.executable, "-c", code, str(tree)], capture_output=True, text=True, check=True).stdout
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--base", required=True, type=Path, help="another checkout of arabic-norm (e.g. main)")
+    parser.add_argument(
+        "--this", type=Path, default=HERE, help="the checkout to time against --base (default: this one)"
+    )
+    parser.add_argument("--runs", type=int, default=3, help="timed runs of each tree, mode and -j")
+    parser.add_argument("--files", type=int, default=3000)
+    parser.add_argument("--modes", default=",".join(MODES), help="comma-separated: " + ", ".join(MODES))
+    parser.add_argument("--jobs", default="1,2", help="comma-separated -j values")
+    args = parser.parse_args()
+    trees = {"base": args.base.resolve(), "this": args.this.resolve()}
+    for label, tree in trees.items():  # each tree really runs its own code
+        found = Path(which_code(tree).strip()).resolve()
+        if found != tree:
+            raise SystemExit(f"{label}: PYTHONPATH={tree} imports arabic_norm from {found}")
+
+    with tempfile.TemporaryDirectory(prefix="bench-small-") as tmp:
+        tmp = Path(tmp)
+        files = tmp / "files"
+        total = generate(files, args.files)
+        for tree in trees.values():  # warm-up: .pyc files written, files in the page cache
+            timed(tree, "check", 1, files, tmp)
+        print(f"{args.files} files, {total / 1e6:.1f} MB, default preset; medians of {args.runs} alternating runs")
+        print(f"{'mode':<12} {'-j':>2} {'base s':>8} {'this s':>8} {'base/this':>10}")
+        for mode in args.modes.split(","):
+            for jobs in (int(j) for j in args.jobs.split(",")):
+                times = {label: [] for label in trees}
+                for _ in range(args.runs):
+                    for label, tree in trees.items():
+                        times[label].append(timed(tree, mode, jobs, files, tmp))
+                base, this = (statistics.median(times[label]) for label in trees)
+                print(f"{mode:<12} {jobs:>2} {base:8.2f} {this:8.2f} {base / this:9.2f}x", flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,236 @@
+"""Protected spans (protect.py): URLs, e-mail addresses, Markdown code, off regions and the user's
+patterns come out byte for byte; the text around them is normalized as before, for any block size,
+any number of worker processes, and idempotently."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from arabic_norm import Pipeline, Protect, normalize
+from arabic_norm.stream.pool import normalize_file, normalize_stream
+from arabic_norm.stream.ring import write_file_ordered
+
+ALEF = Pipeline.parse("alef")
+SEARCH = Pipeline.preset("search")
+MARKDOWN = Protect(markdown=True)
+MD_ALEF = Pipeline.parse("alef", MARKDOWN)
+
+
+def all_ways(pipeline: Pipeline, text: str) -> str:
+    """The output of `pipeline` for `text`, checked to be the same through str, bytes and blocks of
+    every size from 1 byte."""
+    out = pipeline(text)
+    data = text.encode()
+    assert pipeline.normalize_bytes(data).decode() == out
+    for size in (1, 2, 3, 5, 8, 13, 64):
+        assert b"".join(pipeline.iter_normalized(io.BytesIO(data).read, block_size=size)).decode() == out, size
+    return out
+
+
+# --- URLs and e-mail addresses, in every text ---------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "expected", "why"),
+    [
+        (
+            "إلى https://ar.wikipedia.org/wiki/أحمد_شوقي ثم",
+            "الى https://ar.wikipedia.org/wiki/أحمد_شوقي ثم",
+            "an Arabic URL path stays whole: normalizing it would make a dead link",
+        ),
+        (
+            "انظر https://ar.wikipedia.org/wiki/إبراهيم، إلى",
+            "انظر https://ar.wikipedia.org/wiki/إبراهيم، الى",
+            "an Arabic comma after a URL ends it",
+        ),
+        ("(https://x.org/wiki/إ_(أ)).", "(https://x.org/wiki/إ_(أ)).", "a bracket the URL opened is part of it"),
+        ("www.x.org/إ.", "www.x.org/إ.", "www. starts a URL too; the full stop ends it"),
+        ("إhttp://x.org/إ", "اhttp://x.org/إ", "a letter before the scheme is text"),
+        ("http://x.org/إ\u200fإ", "http://x.org/إ\u200fا", "an invisible format character ends a URL"),
+        ("إلى: a.b@x.org؟", "الى: a.b@x.org؟", "an e-mail address"),
+        ("@إبراهيم", "@ابراهيم", "a mention is not an address"),
+        ("mailto:إ@x.org", "mailto:ا@x.org", "an address is ASCII: the letter before @ is text"),
+    ],
+)
+def test_urls_and_addresses_are_kept(text, expected, why):
+    assert all_ways(ALEF, text) == expected, why
+
+
+def test_text_next_to_a_url_is_normalized_as_next_to_a_word():
+    # A quote right after a URL closes (as after a word), blanks before a URL are not trailing
+    # blanks, and a run of blanks after one is collapsed.
+    p = Pipeline.parse("quotes --style guillemets whitespace")
+    assert all_ways(p, '"https://x.org/إ"  و  https://y.org/إ  و') == "«https://x.org/إ» و https://y.org/إ و"
+
+
+def test_protect_none_normalizes_everything():
+    text = "https://ar.wikipedia.org/wiki/أحمد إ"
+    assert Pipeline.parse("alef", protect=None)(text) == "https://ar.wikipedia.org/wiki/احمد ا"
+    assert normalize(text, steps="alef", protect=None) == "https://ar.wikipedia.org/wiki/احمد ا"
+    assert normalize(text, steps="alef") == "https://ar.wikipedia.org/wiki/أحمد ا"
+
+
+def test_urls_can_be_switched_off_alone():
+    p = Pipeline.parse("alef", Protect(urls=False))
+    assert p("https://x.org/أ\n# arabic-norm: off\nأ\n") == "https://x.org/ا\n# arabic-norm: off\nأ\n"
+
+
+# --- Markdown ------------------------------------------------------------------------------------
+def test_fenced_code_is_kept_with_its_fences_and_info_string():
+    text = 'إ\n```python\nname = "إبراهيم"\n```\nإ\n~~~ {.py}\nإ\n~~~~\nإ\n'
+    assert all_ways(MD_ALEF, text) == 'ا\n```python\nname = "إبراهيم"\n```\nا\n~~~ {.py}\nإ\n~~~~\nا\n'
+
+
+def test_a_fence_closes_only_with_the_same_character_at_least_as_long():
+    text = "````\nإ\n```\n~~~~\nإ\n````\nإ"
+    assert all_ways(MD_ALEF, text) == "````\nإ\n```\n~~~~\nإ\n````\nا"
+
+
+def test_an_unclosed_fence_runs_to_the_end():
+    assert all_ways(MD_ALEF, "إ\n  ```\nإ\nإ") == "ا\n  ```\nإ\nإ"
+
+
+def test_a_fence_counts_at_any_indentation_but_not_with_backticks_in_its_info():
+    # CommonMark allows three spaces; but the whitespace step turns four into one, and a second run
+    # must see the same fences (idempotence)
+    assert all_ways(MD_ALEF, "    ```\nإ") == "    ```\nإ"
+    assert all_ways(MD_ALEF, "``` a`b\nإ") == "``` a`b\nا"
+
+
+def test_inline_code_is_kept():
+    text = "إ `إ` إ ``إ ` إ`` إ ` إ"
+    # the last backtick is alone: literal text, normalized
+    assert all_ways(MD_ALEF, text) == "ا `إ` ا ``إ ` إ`` ا ` ا"
+
+
+def test_inline_code_does_not_span_lines():
+    assert all_ways(MD_ALEF, "`إ\nإ`") == "`ا\nا`"
+
+
+def test_markdown_is_off_unless_asked():
+    assert ALEF("`إ`\n```\nإ\n```") == "`ا`\n```\nا\n```"
+    assert Protect().for_file("notes.md") == MARKDOWN
+    assert Protect().for_file("notes.MARKDOWN.gz") == MARKDOWN
+    assert Protect().for_file("notes.txt") == Protect()
+
+
+# --- off / on markers ---------------------------------------------------------------------------
+def test_off_region_from_marker_line_to_on_marker_line():
+    text = (
+        "إ\n<!-- arabic-norm: off -->\nإ\n\nإ\n<!-- arabic-norm: on -->\nإ\n# arabic-norm: off\nإ\n#arabic-norm:on\nإ"
+    )
+    expected = (
+        "ا\n<!-- arabic-norm: off -->\nإ\n\nإ\n<!-- arabic-norm: on -->\nا\n# arabic-norm: off\nإ\n#arabic-norm:on\nا"
+    )
+    assert all_ways(ALEF, text) == expected
+
+
+def test_marker_must_be_in_a_comment_and_an_open_region_runs_to_the_end():
+    assert all_ways(ALEF, "arabic-norm: off\nإ") == "arabic-norm: off\nا", "not in a comment"
+    assert all_ways(ALEF, "// arabic-norm: off\nإ\nإ") == "// arabic-norm: off\nإ\nإ"
+
+
+def test_markers_inside_fenced_code_are_code():
+    text = "```\n# arabic-norm: off\n```\nإ"
+    assert all_ways(MD_ALEF, text) == "```\n# arabic-norm: off\n```\nا"
+
+
+# --- the user's patterns ------------------------------------------------------------------------
+def test_user_patterns_within_a_line():
+    p = Pipeline.parse("alef", Protect(patterns=[r"\{\{[^}]*\}\}", r"إ+\n"]))
+    # the second pattern spans a line break: never protects anything
+    assert all_ways(p, "إ {{ إ أ }} إ\nإ") == "ا {{ إ أ }} ا\nا"
+
+
+def test_a_bad_pattern_is_refused_naming_it():
+    with pytest.raises(ValueError, match=r"protect pattern '\('"):
+        Protect(patterns=["("])
+
+
+def test_pipelines_with_other_protection_are_different():
+    assert Pipeline.parse("alef") != Pipeline.parse("alef", None)
+    assert Pipeline.parse("alef", MARKDOWN) == Pipeline.parse("alef", Protect(markdown=True))
+    assert "protect=None" in repr(Pipeline.parse("alef", None))
+    assert (Pipeline.parse("alef", MARKDOWN) + Pipeline.parse("ya")).protect == MARKDOWN
+
+
+# --- properties ---------------------------------------------------------------------------------
+WORDS = ["إلى", "أحمد", "«قال»", '"نعم"', "كتابٌ", "ـ", "،", "  ", "\t", ",", "1", "X"]
+PROTECTED = [
+    "https://ar.wikipedia.org/wiki/أحمد_شوقي",
+    "http://x.org/إ?a=أ",
+    "a.b@example.org",
+    "`إ «أ»`",
+    "``إ ` أ``",
+]
+LINES = ["```py", "```", "~~~", "<!-- arabic-norm: off -->", "# arabic-norm: on", "", "    ```"]
+word = st.sampled_from(WORDS + PROTECTED)
+line = st.one_of(st.lists(word, max_size=8).map(" ".join), st.sampled_from(LINES))
+document = st.lists(line, max_size=12).map("\n".join)
+PIPELINES = [Pipeline.preset("default", MARKDOWN), Pipeline.preset("search", MARKDOWN), ALEF, SEARCH]
+
+
+@settings(max_examples=150, deadline=None)
+@given(document, st.sampled_from(PIPELINES), st.integers(1, 40))
+def test_same_output_for_any_block_size_and_idempotent(text, pipeline, block_size):
+    out = pipeline(text)
+    data = text.encode()
+    assert pipeline.normalize_bytes(data) == out.encode()
+    assert b"".join(pipeline.iter_normalized(io.BytesIO(data).read, block_size=block_size)) == out.encode()
+    assert pipeline(out) == out
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.lists(word, max_size=8).map(" ".join), max_size=6).map("\n".join), st.sampled_from(PIPELINES))
+def test_spans_kept_and_the_rest_normalized_as_around_a_word(text, pipeline):
+    """Without fences and markers: the output is what the unprotected pipeline makes of the text
+    with every protected span replaced by X (a word no step touches), the spans put back."""
+    unprotected = Pipeline(pipeline.specs, protect=None)
+    found = [p for p in PROTECTED if (not p.startswith("`") or pipeline.protect.markdown)]
+    pattern = re.compile("|".join(re.escape(p) for p in sorted(found, key=len, reverse=True)))
+    spans = pattern.findall(text.replace("X", "Y"))
+    stand_in = unprotected(pattern.sub("X", text.replace("X", "Y")))
+    assert stand_in.count("X") == len(spans)
+    pieces = stand_in.split("X")
+    expected = pieces[0] + "".join(s + p for s, p in zip(spans, pieces[1:], strict=True))
+    assert pipeline(text.replace("X", "Y")) == expected
+
+
+# --- worker processes ---------------------------------------------------------------------------
+REGIONS = (
+    "إلى أحمد https://ar.wikipedia.org/wiki/أحمد_شوقي\n" * 300
+    + "<!-- arabic-norm: off -->\n"
+    + "إلى أحمد\n" * 300
+    + "<!-- arabic-norm: on -->\n"
+    + "```\nإلى\n"
+    + "إلى أحمد `إلى`\n" * 300
+    + "```\n"
+    + "إلى أحمد\n" * 300
+)
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+@pytest.mark.parametrize("pipeline", [ALEF, MD_ALEF, Pipeline.parse("alef", Protect(patterns=["أحمد"]))])
+def test_regions_across_blocks_with_worker_processes(tmp_path, jobs, pipeline):
+    expected = pipeline(REGIONS).encode()
+    assert pipeline(REGIONS) != REGIONS and expected.count("إلى".encode()) >= 300  # the off region
+    path = tmp_path / "in.md"
+    path.write_text(REGIONS, encoding="utf-8")
+    stream, whole, ordered = io.BytesIO(), io.BytesIO(), tmp_path / "out.md"
+    normalize_stream(pipeline, io.BytesIO(REGIONS.encode()).read, stream.write, jobs=jobs, block_size=1000)
+    normalize_file(pipeline, str(path), whole.write, jobs=jobs, block_size=1000)
+    with open(ordered, "wb") as f:
+        write_file_ordered(pipeline, str(path), f.fileno(), jobs=jobs, block_size=1000)
+    assert stream.getvalue() == expected
+    assert whole.getvalue() == expected
+    assert ordered.read_bytes() == expected
+
+
+def test_stateless_blocks():
+    assert Protect().stateless("إلى https://x.org/أ a@b.org ```".encode())
+    assert not Protect().stateless(b"# arabic-norm: off")
+    assert not MARKDOWN.stateless(b"a `b` c")
+    assert not Protect(patterns=["x"]).stateless(b"")

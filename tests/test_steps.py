@@ -115,6 +115,13 @@ CASES = [
     # --- ligatures ----------------------------------------------------------------------------
     ("ligatures", "ﻻ ﻷ ﻹ ﻵ", "لا لأ لإ لآ", "lam-alef keeps its hamza or madda"),
     ("ligatures", "ﷲ", "الله", "allah ligature"),
+    (
+        "ligatures",
+        "\ufecb\ufe76\ufe9f\ufe7c\ufe76\ufe8e \ufedb\ufe76\ufe98\ufe76\ufe90\ufe76",
+        "\u0639\u064e\u062c\u0651\u064e\u0627 \u0643\u064e\u062a\u064e\u0628\u064e",
+        "isolated haraka forms become the marks on their letters: NFKC's space would split the word",
+    ),
+    ("ligatures", "\ufc60", "\u064e\u0651", "shadda-fatha isolated form: the two marks in canonical order, no space"),
     ("ligatures", "ﷺ", "صلى الله عليه وسلم", "expands as NFKC does"),
     ("ligatures", "ﻫ ﺑ ﺒ ﺐ", "ه ب ب ب", "contextual shapes -> base letters"),
     ("ligatures", "ﬀ ﹩", "ﬀ ﹩", "non-Arabic presentation forms are outside the ranges: kept"),

@@ -139,6 +139,10 @@ def _presentation_form_map() -> dict[int, str]:
     table = {}
     for cp in C.PRESENTATION_FORMS_A + C.PRESENTATION_FORMS_B:
         decomposed = unicodedata.normalize("NFKC", chr(cp))
+        if decomposed.startswith(" ") and all(unicodedata.combining(c) for c in decomposed[1:]):
+            # an isolated haraka form (ﹶ U+FE76, ﱠ U+FC60...): NFKC puts a space before the mark,
+            # which splits a word written with them (ﻛﹶﺘﹶﺐﹶ); the mark alone stays on its letter
+            decomposed = decomposed[1:]
         if decomposed != chr(cp):
             table[cp] = decomposed
     return table
@@ -151,7 +155,10 @@ LIGATURES = Step(
         "Replaces every Arabic presentation form (contextual shapes and ligatures from old PDFs and "
         "fonts) with its compatibility decomposition, exactly as NFKC does but leaving the rest of "
         "the text alone: ﻻ -> لا, and lam-alef keeps its hamza or madda (ﻷ -> لأ, ﻵ -> لآ; pyarabic "
-        "turns them into a bare لا). ﷲ -> الله and ﷺ -> صلى الله عليه وسلم expand as NFKC does."
+        "turns them into a bare لا). ﷲ -> الله and ﷺ -> صلى الله عليه وسلم expand as NFKC does. "
+        "One difference from NFKC: an isolated haraka form (U+FE70-U+FE7E, U+FC5E-U+FC63) becomes the "
+        "mark alone, where NFKC writes a space before it and so splits the word (ﻛﹶﺘﹶﺐﹶ -> كَتَبَ, "
+        "not ك َت َب َ)."
     ),
     build=lambda: (CharMap(_presentation_form_map()),),
 )

@@ -34,8 +34,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from arabic_norm import Pipeline
-from arabic_norm.steps import chars
 from arabic_norm.presets import PRESETS
+from arabic_norm.steps import chars
 
 COMBINING_HAMZA = "\u0653\u0654\u0655"
 TATWEEL = "\u0640"

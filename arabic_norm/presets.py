@@ -37,10 +37,13 @@ PRESETS: dict[str, Preset] = {
         ),
         Preset(
             "quran",
-            "uthmani " + SEARCH,
-            "search for Quranic text in Uthmani spelling (Tanzil, KFGQPC...): the uthmani step "
-            "rewrites it in modern spelling (hamza seats, superscript alef, small letters, madd "
-            "sign, ۞ ۩), then the search chain, so that it meets modern-spelling text and queries.",
+            # Presentation forms and invisible marks go first: the uthmani step reads words, and
+            # an LRM or a ﺀ inside one would hide a hamza's neighbours from it until a second run.
+            SEARCH.replace("invisible ", "invisible uthmani ", 1),
+            "search for Quranic text in Uthmani spelling (Tanzil, KFGQPC...): presentation forms "
+            "and invisible marks out, then the uthmani step rewrites it in modern spelling (hamza "
+            "seats, superscript alef, small letters, madd sign, ۞ ۩), then the rest of the search "
+            "chain, so that it meets modern-spelling text and queries.",
         ),
         Preset(
             "camel",

@@ -32,17 +32,27 @@ def build_alef(keep_madda=False, keep_wasla=False, keep_rare=False):
     # Bare alef followed by a combining hamza or maddah (harakat may stand between) is canonically
     # أ إ آ: fold it too, after the map, so that alef + combining mark never survives to be composed
     # by a later run (which would make presets non-idempotent).
-    marks = [m for m in C.COMBINING_HAMZA if not (keep_madda and m == C.MADDAH)]
-    between = C.HARAKAT + C.DAGGER_ALEF
-    decomposed = Rule(
-        "alef-combining-hamza",
-        re.compile(f"\u0627([{char_class(between)}]*)[{char_class(marks)}]"),
-        "\u0627\\1",
+    # The hamzas and the madda are two rules: under --lang fa/ur only the madda one (آ is a
+    # letter there) is left out.
+    marks = [m for m in C.COMBINING_HAMZA if m != C.MADDAH]
+    rules = [_alef_combining("alef-combining-hamza", marks)]
+    if not keep_madda:
+        rules.append(_alef_combining("alef-combining-madda", [C.MADDAH], folds=chr(C.ALEF_MADDA)))
+    return (CharMap(to_(chr(C.ALEF), tuple(variants))), *rules)
+
+
+def _alef_combining(name: str, marks: list[int], folds: str = "") -> Rule:
+    """Alef followed by a run of harakat and combining hamzas/maddas: this rule's marks dropped."""
+    run = C.HARAKAT + C.DAGGER_ALEF + C.COMBINING_HAMZA
+    dropped = {mark: None for mark in marks}
+    return Rule(
+        name,
+        re.compile(f"\u0627[{char_class(run)}]+"),
+        lambda match: match.group().translate(dropped),
         triggers="".join(map(chr, marks)),
-        alphabet="".join(map(chr, (C.ALEF, *between, *marks))),
-        folds=chr(C.ALEF_MADDA) if C.MADDAH in marks else "",
+        alphabet="".join(map(chr, (C.ALEF, *run))),
+        folds=folds,
     )
-    return (CharMap(to_(chr(C.ALEF), tuple(variants))), decomposed)
 
 
 ALEF = Step(
@@ -86,8 +96,13 @@ YA = Step(
 TEH_MARBUTA = Step(
     name="teh-marbuta",
     summary="teh marbuta ة -> heh ه",
-    help="Writes teh marbuta ة as heh ه (فاطمة -> فاطمه), as camel-tools and Lucene do for search.",
-    build=lambda: (CharMap({C.TEH_MARBUTA: chr(C.HEH)}),),
+    help=(
+        "Writes teh marbuta ة as heh ه (فاطمة -> فاطمه), as camel-tools and Lucene do for search; "
+        "a hamza above the new ه goes as in the persian step's ezafe (ه + hamza above is ۀ -> ه)."
+    ),
+    # the ezafe rule after the map: otherwise ة + hamza above -> ه + hamza above, which a second
+    # run folds (found by idempotence)
+    build=lambda: (CharMap({C.TEH_MARBUTA: chr(C.HEH)}), _EZAFE),
 )
 
 
@@ -123,6 +138,28 @@ _EZAFE = Rule(
 )
 
 
+# ے and ی fold to ي, which with a hamza above is ئ: a hamza left after them (ۓٔ is ئے + ٔ) is
+# composed here, or the next pass's diacritics step would compose it (found by idempotence).
+_YEH_HAMZA = Rule(
+    "yeh-hamza",
+    re.compile(f"\u064a([{char_class(C.HARAKAT)}]*)\u0654"),
+    lambda match: "\u0626" + match.group(1),
+    triggers="\u0654",
+    alphabet="\u064a\u0626\u0654" + "".join(map(chr, C.HARAKAT)),
+)
+
+
+# ۓ is canonically ے + hamza (آۓ and آئے are one word): ئے, then ے as the letter map writes it.
+# A rule rather than a map so that it is left out with ے under --lang ur, where ۓ stays ۓ.
+_YEH_BARREE_HAMZA = Rule(
+    "yeh-barree-hamza",
+    re.compile("\u06d3"),
+    chr(C.YEH_HAMZA) + chr(C.YEH_BARREE),
+    triggers="\u06d3",
+    folds=chr(C.YEH_BARREE),
+)
+
+
 def build_persian(final_yeh="yeh", to="arabic"):
     if to == "persian":
         # Persian text typed on an Arabic keyboard: ك -> ک, ي ى -> ی (as Hazm and Parsivar do)
@@ -139,9 +176,8 @@ def build_persian(final_yeh="yeh", to="arabic"):
     if final_yeh == "maksura":
         # Context matters here (camel-tools issue #117): only a word-final ی is a maksura.
         ops.append(word_final(C.FARSI_YEH, chr(C.ALEF_MAKSURA), "final-farsi-yeh-to-maksura"))
-    # ۓ is canonically ے + hamza (آۓ and آئے are one word): ئے, then ے as the map below writes it
-    # (kept under --lang ur, where ے is a letter of its own).
-    ops += [_EZAFE, CharMap({0x06D3: chr(C.YEH_HAMZA) + chr(C.YEH_BARREE)}), CharMap(letters)]
+    # The hamza rules run after the letter map: ھٔ and ۓٔ become ه and ي with a hamza above.
+    ops += [_YEH_BARREE_HAMZA, CharMap(letters), _EZAFE, _YEH_HAMZA]
     return tuple(ops)
 
 

@@ -26,6 +26,7 @@ _INITIAL_MADDA = Rule(
     re.compile(f"(?:^|(?<=\\r))\u0622(?={_C1}(?:\u0651|\\n|\\r(?!\\n))|\\r\\n)", re.MULTILINE),
     HAMZA + ALEF,
     triggers=ALEF_MADDA,
+    folds=ALEF_MADDA,  # a letter in Persian and Urdu: the rule is left out under --lang fa/ur
 )
 
 

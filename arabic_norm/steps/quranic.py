@@ -97,7 +97,15 @@ _STEM_START = re.compile("^(?:أ?[وف]?[بلكس]?|أ?[وف]?[بك]?ال|أ?[و
 
 # Letters the search chain folds after this step (persian: ک ی ے ۓ), read as what they become, so
 # that a second pass, which sees them folded, places every hamza the same way (idempotence).
+_READ_MARKS = FATHA | DAMMA | KASRA | SUKUN | {SHADDA, DAGGER, MADDAH, *HAMZA_MARKS}
 _AS_FOLDED = str.maketrans({"\u06a9": "\u0643", "\u06cc": "\u064a", "\u06d2": "\u064a", "\u06d3": "\u064a"})
+
+
+def _unvoweled(marks: str) -> bool:
+    """No vowel, sukun, shadda, superscript alef or hamza among `marks`: other Quranic marks (a
+    pause sign, a small low waw) do not change how a letter is read, and the diacritics step
+    deletes them, so a second run must seat the hamza as the first one did."""
+    return all(c not in _READ_MARKS for c in marks)
 
 
 def modern_seat(before, hamza_marks: str, after) -> tuple[str, bool]:
@@ -130,7 +138,7 @@ def modern_seat(before, hamza_marks: str, after) -> tuple[str, bool]:
         if pv == "a":
             return ALEF_HAMZA_ABOVE, True
         return (HAMZA if prev in NON_JOINING else YEH_HAMZA), False
-    if prev in (YEH, MAKSURA) and (not prev_marks or not SUKUN.isdisjoint(prev_marks) or MADDAH in prev_marks):
+    if prev in (YEH, MAKSURA) and (_unvoweled(prev_marks) or not SUKUN.isdisjoint(prev_marks) or MADDAH in prev_marks):
         pv = "i"  # ya sakina, or a long i, before the hamza (شَيْـًٔا، خَطِيٓـَٔةٌ)
     if "i" in (hv, pv):
         return YEH_HAMZA, False

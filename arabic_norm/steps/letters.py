@@ -149,14 +149,19 @@ _YEH_HAMZA = Rule(
 )
 
 
-# ۓ is canonically ے + hamza (آۓ and آئے are one word): ئے, then ے as the letter map writes it.
-# A rule rather than a map so that it is left out with ے under --lang ur, where ۓ stays ۓ.
-_YEH_BARREE_HAMZA = Rule(
-    "yeh-barree-hamza",
-    re.compile("\u06d3"),
-    chr(C.YEH_HAMZA) + chr(C.YEH_BARREE),
-    triggers="\u06d3",
-    folds=chr(C.YEH_BARREE),
+# ۓ is canonically ے + hamza (آۓ and آئے are one word): ئے, then ے as the letter map writes it
+# (kept under --lang ur, where both spellings meet on ئے). ے + a hamza the diacritics step did not
+# compose (ۓٔ, or ے + hamza without that step) is the same letter: ئے too, or a second run would
+# compose it (found by idempotence).
+_YEH_BARREE_HAMZA = (
+    CharMap({0x06D3: chr(C.YEH_HAMZA) + chr(C.YEH_BARREE)}),
+    Rule(
+        "yeh-barree-hamza",
+        re.compile(f"\u06d2([{char_class(C.HARAKAT)}]*)\u0654"),
+        lambda match: "\u0626\u06d2" + match.group(1),
+        triggers="\u0654",
+        alphabet="\u06d2\u0626\u0654" + "".join(map(chr, C.HARAKAT)),
+    ),
 )
 
 
@@ -177,7 +182,7 @@ def build_persian(final_yeh="yeh", to="arabic"):
         # Context matters here (camel-tools issue #117): only a word-final ی is a maksura.
         ops.append(word_final(C.FARSI_YEH, chr(C.ALEF_MAKSURA), "final-farsi-yeh-to-maksura"))
     # The hamza rules run after the letter map: ھٔ and ۓٔ become ه and ي with a hamza above.
-    ops += [_YEH_BARREE_HAMZA, CharMap(letters), _EZAFE, _YEH_HAMZA]
+    ops += [*_YEH_BARREE_HAMZA, CharMap(letters), _EZAFE, _YEH_HAMZA]
     return tuple(ops)
 
 

@@ -210,6 +210,26 @@ def test_ctrl_c_on_a_large_file(tmp_path, big_text, mode, moment, jobs):
     assert path.read_bytes() == big_text.read_bytes()
 
 
+@linux_only
+@pytest.mark.parametrize("mode", ["-i", "--output-dir"])
+def test_ctrl_c_while_workers_write_several_files(tmp_path, big_text, mode):
+    """Fault: Ctrl-C while -j 2 has two worker processes each writing one 120 MB file's temporary
+    file. Guarantee: exit 130, one line, both workers gone with their temporary files, each input
+    whole: its old text, or its new text if a worker's rename came before its SIGTERM."""
+    paths = [tmp_path / "a.txt", tmp_path / "b.txt"]
+    for path in paths:
+        shutil.copyfile(big_text, path)
+    process = start(["-j", "2", *mode_args(mode, tmp_path), "diacritics", *map(str, paths)])
+    assert wait_for(lambda: len(temporaries(*written_dirs(mode, tmp_path))) == 2)
+    with stopped(process.pid):
+        assert len(temporaries(*written_dirs(mode, tmp_path))) == 2, "the run ended before the signal"
+        os.killpg(process.pid, signal.SIGINT)
+    ends_with_one_line(process, 130, "arabic-norm: interrupted")
+    assert temporaries(*written_dirs(mode, tmp_path)) == []
+    for path in paths:
+        assert path.read_bytes() in (big_text.read_bytes(), LINE_OUT.encode() * BIG_LINES)
+
+
 # Runs the command with os.replace wrapped: Ctrl-C reaches the group just before (or just after)
 # the temporary file is renamed over the input; the sleep lets the handler run right there.
 AT_COMMIT = """

@@ -95,7 +95,7 @@ def test_output_dir_with_fsync_syncs_every_file_before_its_rename_then_its_direc
     os.chmod(src / "1.txt", 0o640)
     assert main(["-q", "--fsync", "--output-dir", str(out), str(src)]) == 0
     assert (out / "deep/er/2.txt").read_bytes() == NORMALIZED
-    assert stat.S_IMODE(os.stat(out / "1.txt").st_mode) == 0o640  # permissions follow the input
+    assert stat.S_IMODE(os.stat(out / "1.txt").st_mode) == 0o640  # the umask's bits, no more open than the input
     renames = [i for i, (kind, _) in enumerate(syscalls) if kind == "replace"]
     assert len(renames) == 2
     for i in renames:

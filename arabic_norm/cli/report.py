@@ -24,6 +24,8 @@ EXIT_OK, EXIT_CHANGED, EXIT_USAGE, EXIT_INPUT = 0, 1, 2, 3
 # The reader of stdout went away (`arabic-norm big.txt | head -1`): 128 + SIGPIPE, what the shell
 # reports for cat or grep in the same place; quietly, and never 1 ("would change").
 EXIT_BROKEN_PIPE = 141
+# 128 + the signal's number, as a shell reports a command a signal stopped (cli/signals.py exits so).
+EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143
 EXIT_CODES = (
     (EXIT_OK, "success (with --check or --diff: nothing would change)"),
     (EXIT_CHANGED, "--check or --diff: some input would change"),
@@ -38,6 +40,8 @@ EXIT_CODES = (
         "or stdout cannot be written (full disk)",
     ),
     (EXIT_BROKEN_PIPE, "the reader of stdout closed the pipe (| head): the run stops quietly, like cat"),
+    (EXIT_INTERRUPTED, "Ctrl-C (SIGINT): stopped, temporary files removed, every file whole (old or new)"),
+    (EXIT_TERMINATED, "SIGTERM (kill PID): stopped the same way"),
 )
 # With --progress not given, the bar appears on a terminal for runs over this many bytes.
 PROGRESS_MIN_BYTES = 64 << 20

@@ -169,17 +169,26 @@ def _temp_tail(name: str) -> str:
 
 
 def _temp_beside(target: str) -> str:
-    """Reserve a temporary name in the target's directory that ends like the target."""
-    import tempfile
-
+    """Create an empty temporary file (mode 0600) in the target's directory that ends like the
+    target, and return its path."""
     directory, name = os.path.split(target)
     directory = directory or "."
     _sweep_stale(directory)
-    prefix = f"{TEMP_PREFIX}{os.getpid()}-"
-    fd, tmp = tempfile.mkstemp(prefix=prefix, suffix="-" + _temp_tail(name), dir=directory)
-    _live_temps.add(tmp)
-    os.close(fd)
-    return tmp
+    tail = _temp_tail(name)
+    while True:
+        tmp = os.path.join(directory, f"{TEMP_PREFIX}{os.getpid()}-{os.urandom(4).hex()}-{tail}")
+        # Registered before it exists: a signal arriving just after the file is created (before
+        # this function returns) finds it in _live_temps and removes it (mkstemp left it behind).
+        _live_temps.add(tmp)
+        try:
+            os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        except FileExistsError:  # our own PID's name, drawn twice: draw again
+            _live_temps.discard(tmp)
+            continue
+        except BaseException:
+            _live_temps.discard(tmp)
+            raise
+        return tmp
 
 
 def _pid_alive(pid: int) -> bool:
@@ -267,6 +276,17 @@ def _default_mode() -> int:
     return 0o666 & ~umask
 
 
+def _new_file_mode(source_path: str | None) -> int:
+    """The permission bits of a new output file: those the umask gives a new file (0666 & ~umask,
+    as a shell's `>` gives them), less any the input lacks. An input's executable bit is not
+    copied; a private input (0600) gives a private output; stdin gives the umask's bits."""
+    mode = _default_mode()
+    if source_path is not None:
+        with contextlib.suppress(OSError):
+            mode &= stat.S_IMODE(os.stat(source_path).st_mode)
+    return mode
+
+
 def _keep_metadata(original: int | str, st: os.stat_result, tmp: str) -> None:
     """Give `tmp` the owner, group, permission bits and extended attributes (POSIX ACLs are
     `system.posix_acl_access`) of the file it replaces (`original`: its descriptor or path; `st`
@@ -302,9 +322,9 @@ def write_file(write_into: Callable[[BinaryIO], bool], source, target: str, sync
 
     A target that exists and is not a regular file (a FIFO, /dev/null, a terminal) is written
     into, never replaced. Otherwise a temporary file beside it is filled, made durable (with `sync`,
-    see `_commit`) and renamed
-    over it: an existing target keeps its own owner, mode and extended attributes, a new one gets
-    the input's permission bits (stdin: the mode the umask gives)."""
+    see `_commit`) and renamed over it: an existing target keeps its own owner, mode and extended
+    attributes (not the input's); a new one gets the umask's bits, never more open than the
+    input's (`_new_file_mode`)."""
     try:
         existing = os.stat(target)
     except FileNotFoundError:
@@ -318,8 +338,8 @@ def write_file(write_into: Callable[[BinaryIO], bool], source, target: str, sync
     try:
         with open_compressed(tmp, "wb") as f:
             changed = write_into(f)
-        if existing is None:  # a new file: the input's permission bits, as cp gives them
-            os.chmod(tmp, stat.S_IMODE(os.stat(source.path).st_mode) if source.path else _default_mode())
+        if existing is None:  # a new file: what the umask gives, never more open than the input
+            os.chmod(tmp, _new_file_mode(source.path))
         else:
             _keep_metadata(target, existing, tmp)
         _commit(tmp, target, None, sync)
@@ -339,6 +359,8 @@ def refusal(source, mode: str) -> str | None:
     write). A link inside the tree is followed: its target is rewritten and the link kept."""
     if mode != WriteBack.IN_PLACE or source.path is None:
         return None
+    # What a killed run left beside this file goes now, even if this file is not rewritten.
+    _sweep_stale(os.path.dirname(os.path.realpath(source.path)))
     with contextlib.suppress(OSError):
         if not stat.S_ISREG(os.stat(source.path).st_mode):
             return "not a regular file (a FIFO, socket or device): cannot be rewritten in place"

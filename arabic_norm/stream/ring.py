@@ -1,6 +1,15 @@
 """-j for one regular file written to a file descriptor: workers that write their own output.
 
-    >>> changed = write_file_ordered(pipeline, "big.txt", sys.stdout.fileno(), jobs=2)
+    >>> import os, tempfile
+    >>> from arabic_norm import Pipeline
+    >>> path = os.path.join(tempfile.mkdtemp(), "big.txt")
+    >>> with open(path, "w", encoding="utf-8") as f:
+    ...     _ = f.write("كِتَابٌ\\n" * 1000)
+    >>> with open(path + ".out", "wb") as out:            # or sys.stdout.fileno()
+    ...     write_file_ordered(Pipeline.parse("diacritics"), path, out.fileno(), jobs=2)
+    True
+    >>> open(path + ".out", encoding="utf-8").read() == "كتاب\\n" * 1000
+    True
 
 The parent cuts the file into ranges (`stream.file_ranges`) and forks `jobs` workers; worker w
 takes ranges w, w + jobs, w + 2*jobs, ... A worker normalizes its range, then waits for the

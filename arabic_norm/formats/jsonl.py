@@ -102,30 +102,25 @@ def _walk(s: str, i: int, paths: frozenset, normalize, edits: list) -> int:
     never recurses on them), strings by its `scanstring`."""
     stack: list[tuple[str, object]] = []  # (closing bracket, what applies to the members)
     while True:
-        i, paths, opened = _scan_value(s, i, paths, normalize, edits, stack)
-        if opened:
-            continue  # the first member's value is next
+        c = s[i : i + 1]
+        if c == '"':
+            i = _string(s, i, paths, normalize, edits)
+        elif c in ("{", "["):
+            i, paths, opened = _open(s, i, paths, stack)
+            if opened:
+                continue  # the first member's value is next
+        elif c:
+            i = _DECODER.raw_decode(s, i)[1]  # a number, true, false, null (never a container)
+        else:
+            raise _Bad
         i, paths = _after_value(s, i, stack)
         if paths is None:
             return i
 
 
-def _scan_value(s: str, i: int, paths: frozenset, normalize, edits: list, stack: list):
-    """Read the value at s[i]: a scalar or an empty container whole -> (index after it, paths,
-    False); or open a container, pushed on `stack` -> (where its first member's value starts, that
-    value's paths, True)."""
-    c = s[i : i + 1]
-    if c in ("{", "["):
-        return _open(s, i, paths, stack)
-    if c == '"':
-        return _string(s, i, paths, normalize, edits), paths, False
-    if c:
-        return _DECODER.raw_decode(s, i)[1], paths, False  # a number, true, false, null
-    raise _Bad
-
-
 def _open(s: str, i: int, paths: frozenset, stack: list):
-    """The container opening at s[i] (see `_scan_value`)."""
+    """The container opening at s[i]: empty -> (index after it, paths, False); else pushed on
+    `stack` -> (where its first member's value starts, that value's paths, True)."""
     closer = "}" if s[i] == "{" else "]"
     i = _ws(s, i + 1)
     if s[i : i + 1] == closer:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from .engine.nfkc import executor
 from .errors import ChainError
 from .steps import STEPS, Option, Step
 from .steps.base import closest, for_language
@@ -29,7 +30,9 @@ class StepSpec:
         return STEPS[self.name]
 
     def operations(self):
-        return for_language(self.step.build(**dict(self.options)), self.lang)
+        """What the step builds for these options and language, each declaration replaced by its
+        executor (steps/ only declares; engine/ runs)."""
+        return tuple(map(executor, for_language(self.step.build(**dict(self.options)), self.lang)))
 
     def __str__(self) -> str:
         words = [self.name]

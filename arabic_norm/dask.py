@@ -41,26 +41,26 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from types import SimpleNamespace
 
+from .errors import UsageError
+
 TEMP_PREFIX = ".arabic-norm-"  # temporary files of uploads: `.arabic-norm-XXXXXXXX-NAME` beside the target
 GLOB_CHARS = "*?["
 
 
 def _file_layer() -> SimpleNamespace:
     """Everything taken from the command line's file layer (cli/discover.py, cli/process.py,
-    cli/command.py), in one place: re-point these imports if that layer moves. `targets` raises
+    cli/run.py), in one place: re-point these imports if that layer moves. `targets` raises
     ValueError where the command says 'usage error' (two inputs mirrored to one target, an input
     that would overwrite itself)."""
     from .cli import discover, process
 
     def targets(sources, output_dir: str) -> dict:
-        import click
-
-        from .cli.command import _targets
+        from .cli.run import output_targets
 
         try:
-            return _targets(sources, None, output_dir)
-        except click.UsageError as e:
-            raise ValueError(e.message) from None
+            return output_targets(sources, None, output_dir)
+        except UsageError as e:
+            raise ValueError(str(e)) from None
 
     return SimpleNamespace(
         discover=discover.discover,

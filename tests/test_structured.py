@@ -11,16 +11,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from arabic_norm import Pipeline
-from arabic_norm.formats.table import (
-    MalformedRecord,
-    StructuredError,
-    format_of,
-    normalize_json_line,
-    normalize_jsonl,
-    normalize_jsonl_block,
-    normalize_table,
-    parse_field_path,
-)
+from arabic_norm.errors import MalformedRecord, StructuredError
+from arabic_norm.formats.jsonl import normalize_json_line, normalize_jsonl, normalize_jsonl_block, parse_field_path
+from arabic_norm.formats.records import format_of
+from arabic_norm.formats.table import normalize_table
 
 P = Pipeline.parse("diacritics tatweel alef ya")
 ARABIC = st.text(alphabet=st.sampled_from("ابتكمأإآىـ\u064e\u0650\u0651\u0652 ,\"'\n\r\t\\/€😀x1"), max_size=40)

@@ -118,40 +118,16 @@ def _globs(path: Path, key: str, value, what: str = "glob patterns") -> tuple[st
 
 
 def parse_config(path: Path, table: dict) -> Config:
-    """Check a `[tool.arabic-norm]` table and turn it into a `Config`."""
+    """Check a `[tool.arabic-norm]` table and turn it into a `Config` (the keys in this order: the
+    first error found is the one reported)."""
     where = f"{path}: [tool.arabic-norm]" if path.name == "pyproject.toml" else str(path)
     for key in table:
         if key not in KEYS:
             hint = closest(key, KEYS) or f" (known keys: {', '.join(KEYS)})"
             raise ConfigError(f"{where}: unknown key {key!r}{hint}")
-    steps = table.get("steps")
-    if steps is not None:
-        if isinstance(steps, list) and all(isinstance(s, str) for s in steps):
-            steps = " ".join(steps)
-        if not isinstance(steps, str):
-            raise ConfigError(f"{where}: 'steps' must be a string in chain syntax or a list of strings")
-        if not steps.strip():  # would silently run nothing: say so
-            raise ConfigError(f"{where}: 'steps' is empty: name at least one step, or remove the key")
-        try:
-            parse_chain(shlex.split(steps))
-        except (ChainError, ValueError) as e:
-            raise ConfigError(f"{where}: steps: {e}") from None
-    preset = table.get("preset")
-    if preset is not None:
-        if not isinstance(preset, str):
-            raise ConfigError(f"{where}: 'preset' must be a string")
-        if preset not in PRESETS:
-            raise ConfigError(f"{where}: unknown preset {preset!r}{closest(preset, PRESETS)}")
-        if steps is not None:
-            raise ConfigError(f"{where}: give either 'steps' or 'preset', not both")
-    protect = table.get("protect")
-    if protect is not None and protect is not False:
-        protect = _globs(path, "protect", protect, "regular expressions")
-        for pattern in protect:
-            try:
-                re.compile(pattern)
-            except re.error as e:
-                raise ConfigError(f"{where}: protect: {pattern!r} is not a regular expression: {e}") from None
+    steps = _steps(where, table.get("steps"))
+    preset = _preset(where, table.get("preset"), steps)
+    protect = _protect(path, where, table.get("protect"))
     markdown = table.get("markdown")
     if markdown is not None and not isinstance(markdown, bool):
         raise ConfigError(f"{where}: 'markdown' must be true or false")
@@ -170,6 +146,49 @@ def parse_config(path: Path, table: dict) -> Config:
         protect=protect,
         markdown=markdown,
     )
+
+
+def _steps(where: str, steps) -> str | None:
+    """`steps`: a chain (a string, or a list of strings joined by spaces) that parses."""
+    if steps is None:
+        return None
+    if isinstance(steps, list) and all(isinstance(s, str) for s in steps):
+        steps = " ".join(steps)
+    if not isinstance(steps, str):
+        raise ConfigError(f"{where}: 'steps' must be a string in chain syntax or a list of strings")
+    if not steps.strip():  # would silently run nothing: say so
+        raise ConfigError(f"{where}: 'steps' is empty: name at least one step, or remove the key")
+    try:
+        parse_chain(shlex.split(steps))
+    except (ChainError, ValueError) as e:
+        raise ConfigError(f"{where}: steps: {e}") from None
+    return steps
+
+
+def _preset(where: str, preset, steps: str | None) -> str | None:
+    """`preset`: a known preset's name, and no `steps` beside it."""
+    if preset is None:
+        return None
+    if not isinstance(preset, str):
+        raise ConfigError(f"{where}: 'preset' must be a string")
+    if preset not in PRESETS:
+        raise ConfigError(f"{where}: unknown preset {preset!r}{closest(preset, PRESETS)}")
+    if steps is not None:
+        raise ConfigError(f"{where}: give either 'steps' or 'preset', not both")
+    return preset
+
+
+def _protect(path: Path, where: str, protect):
+    """`protect`: false (protect nothing), or regular expressions to leave as they are."""
+    if protect is None or protect is False:
+        return protect
+    protect = _globs(path, "protect", protect, "regular expressions")
+    for pattern in protect:
+        try:
+            re.compile(pattern)
+        except re.error as e:
+            raise ConfigError(f"{where}: protect: {pattern!r} is not a regular expression: {e}") from None
+    return protect
 
 
 def load_config(path: str | os.PathLike | None = None, start: Path | None = None) -> Config:

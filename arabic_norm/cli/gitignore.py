@@ -1,8 +1,13 @@
 """`.gitignore` files, read the way git reads them, for the directory walk (files.discover).
 
-    >>> ignored = GitIgnore.for_root("corpus")          # .gitignore files from the repository top
-    >>> ignored = ignored.entering("corpus/sub")        # ... and one more for each directory entered
-    >>> ignored("corpus/sub/build", is_dir=True)
+    >>> import os, tempfile
+    >>> corpus = tempfile.mkdtemp()                      # in no repository: its own .gitignore only
+    >>> with open(os.path.join(corpus, ".gitignore"), "w") as f:
+    ...     _ = f.write("build/\\n")
+    >>> ignored = GitIgnore.for_root(corpus)             # .gitignore files from the repository top
+    >>> ignored = ignored.entering(os.path.join(corpus, "sub"))  # ... and one more for each directory entered
+    >>> ignored(os.path.join(corpus, "sub", "build"), is_dir=True), ignored(os.path.join(corpus, "build"), is_dir=False)
+    (True, False)
 
 The common syntax (gitignore(5)): blank lines and `#` comments; `!` re-includes; a trailing `/`
 matches directories only; a pattern with a `/` at its start or in its middle is anchored to the

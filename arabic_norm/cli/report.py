@@ -1,5 +1,5 @@
-"""What the command tells its user: messages on stderr, the summary, the exit code, --stats,
---list-steps and the progress bar.
+"""What the command tells its user: messages on stderr, the summary, the exit code, --stats
+and the progress bar (--list-steps and a step's --help: listing.py).
 
 `Report` owns the results of a run: `add` reports each as it comes, `summary` the totals, and
 `return_code` is the exit code. rich is imported only for the tables and the bar.
@@ -14,8 +14,6 @@ import sys
 import click
 
 from ..pipeline import Pipeline
-from ..presets import PRESETS
-from ..steps import STEPS
 from .discover import Source
 from .process import FileResult
 from .writeback import WriteBack
@@ -146,58 +144,6 @@ class Report:
         if self.write_back.reports_change and any(r.changed for r in self.results):
             return EXIT_CHANGED
         return EXIT_OK
-
-
-def print_steps(plain: bool = False) -> None:
-    """Every step and preset, from the registries: a block per step (its name, its options on
-    their own lines, its summary wrapped to the terminal, or to 80 columns off a terminal, with
-    no padding); with `plain`, one line per step: NAME<TAB>summary."""
-    if plain:
-        for step in STEPS.values():
-            click.echo(f"{step.name}\t{_step_summary(step)}")
-        return
-    import shutil
-    import textwrap
-
-    width = shutil.get_terminal_size().columns if sys.stdout.isatty() else 80
-    width = max(40, min(width, 100))
-    color = use_color()
-
-    def wrap(text: str, indent: int, first: int = 4) -> None:
-        lines = textwrap.wrap(
-            text,
-            width,
-            initial_indent=" " * first,
-            subsequent_indent=" " * indent,
-            break_long_words=False,
-            break_on_hyphens=False,
-        )
-        for line in lines:
-            click.echo(line)
-
-    def block(name: str, paragraph: str, options: list[str]) -> None:
-        click.echo(click.style(name, bold=True), color=color)
-        wrap(paragraph, 4)
-        for option in options:
-            wrap(option, 8)
-        click.echo()
-
-    click.echo(click.style("Steps", bold=True, underline=True), color=color)
-    wrap("arabic-norm STEP [STEP OPTIONS] STEP ...: the steps run in the order given.", 4, first=0)
-    click.echo()
-    for step in STEPS.values():
-        block(step.name, _step_summary(step), [f"{o.usage}  {o.help}" for o in step.options])
-    click.echo(click.style("Presets", bold=True, underline=True), color=color)
-    wrap("arabic-norm --preset NAME: a chain of steps (more steps may follow).", 4, first=0)
-    click.echo()
-    for preset in PRESETS.values():
-        block(preset.name, preset.help, [f"steps: {preset.chain}"])
-    wrap("arabic-norm STEP --help shows a step's full description and its options.", 4, first=0)
-
-
-def _step_summary(step) -> str:
-    extra = f" (needs the {step.extra} extra)" if step.extra else ""
-    return f"{step.summary}{extra}"
 
 
 def print_stats(pipeline: Pipeline, results) -> None:

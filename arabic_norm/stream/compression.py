@@ -1,8 +1,13 @@
 """Compressed files by extension: `.gz`, `.bz2`, `.xz` (standard library) and `.zst` (the optional
 `zstandard` package, `pip install zstandard`).
 
-    >>> with open_compressed("corpus.txt.gz", "rb") as f:   # or "wb"
-    ...     data = f.read()
+    >>> import os, tempfile
+    >>> path = os.path.join(tempfile.mkdtemp(), "corpus.txt.gz")
+    >>> with open_compressed(path, "wb") as f:           # gzip, by the name
+    ...     _ = f.write("كتاب".encode())
+    >>> with open_compressed(path, "rb") as f:
+    ...     f.read().decode()
+    'كتاب'
 
 Readers accept concatenated members/frames (`cat a.gz b.gz`, pzstd, pbzip2 output). Writers are
 deterministic: gzip headers carry no file name and no time stamp, so the same text always compresses

@@ -1,6 +1,15 @@
 """-j for one regular file written to a file descriptor: workers that write their own output.
 
-    >>> changed = write_file_ordered(pipeline, "big.txt", sys.stdout.fileno(), jobs=2)
+    >>> import os, tempfile
+    >>> from arabic_norm import Pipeline
+    >>> path = os.path.join(tempfile.mkdtemp(), "big.txt")
+    >>> with open(path, "w", encoding="utf-8") as f:
+    ...     _ = f.write("كِتَابٌ\\n" * 1000)
+    >>> with open(path + ".out", "wb") as out:            # or sys.stdout.fileno()
+    ...     write_file_ordered(Pipeline.parse("diacritics"), path, out.fileno(), jobs=2)
+    True
+    >>> open(path + ".out", encoding="utf-8").read() == "كتاب\\n" * 1000
+    True
 
 The parent cuts the file into ranges (`stream.file_ranges`) and forks `jobs` workers; worker w
 takes ranges w, w + jobs, w + 2*jobs, ... A worker normalizes its range, then waits for the
@@ -177,27 +186,13 @@ def _collect(path: str, reports: dict[int, int], ring, progress) -> bool:
     try:
         while selector.get_map():
             for key, _ in selector.select():
-                read_end = key.fd
-                kind = read_exactly(read_end, 1)
-                if kind == b"d":
-                    _, a, n, block_changed = DONE.unpack(kind + read_exactly(read_end, DONE.size - 1))
+                kind = read_exactly(key.fd, 1)
+                if kind in (b"d", b"e"):
+                    block_changed = _read_report(key.fd, kind, failures, progress)
                     changed = changed or block_changed
-                    if progress:
-                        progress(n)
-                    continue
-                if kind == b"e":
-                    _, a, size = ERROR.unpack(kind + read_exactly(read_end, ERROR.size - 1))
-                    failures.append((a, pickle.loads(read_exactly(read_end, size))))
-                    continue
-                if kind != BYE:  # the pipe closed without a goodbye: the worker died
-                    failures.append((float("inf"), WorkerError("worker", "a worker process died")))
-                    for _, write_end in ring:
-                        os.write(write_end, STOP)
-                selector.unregister(read_end)
-                os.close(read_end)
-                _, status = os.waitpid(reports[read_end], 0)
-                if status and kind == BYE:
-                    failures.append((float("inf"), WorkerError("worker", f"a worker exited with status {status}")))
+                else:
+                    selector.unregister(key.fd)
+                    _reap(key.fd, kind, reports[key.fd], ring, failures)
     except BaseException:
         for _, write_end in ring:  # e.g. Ctrl-C: the workers stop after their current range
             os.write(write_end, STOP)
@@ -211,3 +206,29 @@ def _collect(path: str, reports: dict[int, int], ring, progress) -> bool:
         a, error = min(failures, key=lambda f: f[0])
         raise_from_worker(path if a == float("inf") else f"{path} (block at byte {a})", error)
     return changed
+
+
+def _read_report(read_end: int, kind: bytes, failures: list, progress) -> bool:
+    """The rest of a worker's report on one range: done (whether it changed; its size to
+    `progress`) or failed (its error added to `failures`)."""
+    if kind == b"d":
+        _, _, n, block_changed = DONE.unpack(kind + read_exactly(read_end, DONE.size - 1))
+        if progress:
+            progress(n)
+        return block_changed
+    _, a, size = ERROR.unpack(kind + read_exactly(read_end, ERROR.size - 1))
+    failures.append((a, pickle.loads(read_exactly(read_end, size))))
+    return False
+
+
+def _reap(read_end: int, kind: bytes, pid: int, ring, failures: list) -> None:
+    """A worker said goodbye, or its pipe closed without one (it died: every worker is told to
+    stop): close its pipe and wait for it; an exit status other than 0 is a failure."""
+    if kind != BYE:
+        failures.append((float("inf"), WorkerError("worker", "a worker process died")))
+        for _, write_end in ring:
+            os.write(write_end, STOP)
+    os.close(read_end)
+    _, status = os.waitpid(pid, 0)
+    if status and kind == BYE:
+        failures.append((float("inf"), WorkerError("worker", f"a worker exited with status {status}")))

@@ -96,13 +96,8 @@ YA = Step(
 TEH_MARBUTA = Step(
     name="teh-marbuta",
     summary="teh marbuta ة -> heh ه",
-    help=(
-        "Writes teh marbuta ة as heh ه (فاطمة -> فاطمه), as camel-tools and Lucene do for search; "
-        "a hamza above the new ه goes as in the persian step's ezafe (ه + hamza above is ۀ -> ه)."
-    ),
-    # the ezafe rule after the map: otherwise ة + hamza above -> ه + hamza above, which a second
-    # run folds (found by idempotence)
-    build=lambda: (CharMap({C.TEH_MARBUTA: chr(C.HEH)}), _EZAFE),
+    help="Writes teh marbuta ة as heh ه (فاطمة -> فاطمه), as camel-tools and Lucene do for search.",
+    build=lambda: (CharMap({C.TEH_MARBUTA: chr(C.HEH)}),),
 )
 
 
@@ -125,16 +120,18 @@ HAMZA = Step(
 
 
 # The Persian ezafe typed as heh + hamza above (خانهٔ) is the letter ۀ, which folds to ه: so does it.
+# Typed on teh marbuta (ة or ۃ + hamza above) it is the same ezafe: the hamza goes too, or the
+# teh-marbuta step after this one would leave ه + hamza for a second run (found by idempotence).
 def _drop_hamza(match: re.Match) -> str:
     return match.group().replace("\u0654", "")
 
 
 _EZAFE = Rule(
     "ezafe",
-    re.compile(f"\u0647[{char_class(C.HARAKAT)}]*\u0654[{char_class(C.HARAKAT)}\u0654]*"),
+    re.compile(f"[\u0647\u0629][{char_class(C.HARAKAT)}]*\u0654[{char_class(C.HARAKAT)}\u0654]*"),
     _drop_hamza,
     triggers="\u0654",
-    alphabet="\u0647\u0654" + "".join(map(chr, C.HARAKAT)),
+    alphabet="\u0647\u0629\u0654" + "".join(map(chr, C.HARAKAT)),
 )
 
 
@@ -193,7 +190,8 @@ PERSIAN = Step(
         "Writes Persian and Urdu letter forms with their Arabic counterparts: keheh ک -> ك, farsi "
         "yeh ی -> ي, yeh barree ے -> ي, heh forms ۀ ہ ھ ە ۂ -> ه, ۃ -> ة, ۓ -> ئي (it is ے + "
         "hamza: آۓ and آئے fold alike), and the Persian ezafe typed as ه + hamza above (خانهٔ) "
-        "-> ه, as ۀ. Farsi yeh has no dots in any position, so it is ambiguous between ي and ى; "
+        "-> ه, as ۀ (on ة or ۃ, the hamza goes too). Farsi yeh has no dots in any position, so it "
+        "is ambiguous between ي and ى; "
         "with --final-yeh maksura a word-final ی becomes ى and others ي (the context camel-tools "
         "issue #117 asks for). --to persian goes the other way, for Persian corpora: ك -> ک, ي ى "
         "-> ی (as Hazm and Parsivar do), nothing else. The Arabic direction is for Arabic and for "

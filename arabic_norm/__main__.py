@@ -1,5 +1,5 @@
 """`python -m arabic_norm`: the same as the `arabic-norm` command."""
 
-from .cli import entry
+from .console import entry
 
 entry()

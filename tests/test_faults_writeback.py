@@ -9,6 +9,8 @@ Signals
   commits, in every mode (stdout, `-o FILE`, `-i`, `--output-dir`, `--check`) with `-j 1` and
   `-j 2`: exit 130, the one line `arabic-norm: interrupted` on stderr, no traceback, no process of
   the run left, no temporary file left, the input whole (its old text or its new text, never a mix).
+- Ctrl-C while the command starts (click, rich and the engine loading, before the command's own
+  handler is in place): the same exit 130 and one line.
 - SIGTERM (`kill PID`, a supervisor stopping a job) during `-i` or `--output-dir` on a large file:
   exit 143, the one line `arabic-norm: terminated`, the temporary file removed, the input untouched.
 - kill -9 during `-i`: at most a `.arabic-norm-tmp-PID-...` file beside the input, which the next run
@@ -164,6 +166,21 @@ def test_ctrl_c_while_waiting_for_stdin(tmp_path, mode, jobs):
     ends_with_one_line(process, 130, "arabic-norm: interrupted")
     process.stdin.close()
     assert temporaries(*written_dirs(mode, tmp_path)) == []
+
+
+@linux_only
+@pytest.mark.parametrize("delay", [0, 0.005, 0.01, 0.02, 0.04, 0.08, 0.15])
+def test_ctrl_c_while_the_command_starts(tmp_path, delay):
+    """Fault: Ctrl-C `delay` seconds after the command's first line of code (arabic_norm/console.py
+    catches SIGTERM from then on), while click, rich and the engine are still loading.
+    Guarantee: exit 130, one line, no traceback, as at any later moment."""
+    process = start(["-j", "2", "-o", str(tmp_path / "out.txt"), "diacritics"], stdin=subprocess.PIPE)
+    assert wait_for(lambda: handlers_installed(process.pid))
+    time.sleep(delay)
+    os.killpg(process.pid, signal.SIGINT)
+    ends_with_one_line(process, 130, "arabic-norm: interrupted")
+    process.stdin.close()
+    assert temporaries(tmp_path) == []
 
 
 @linux_only

@@ -5,7 +5,7 @@ optional in setup.py). Without it, or with the environment variable ARABIC_NORM_
 numpy engines (engine.py, utf8.py) do the same work, byte for byte: the tests run both.
 
     >>> from arabic_norm.engine import kernel
-    >>> kernel.native is None or hasattr(kernel.native, "utf8_map")  # None: not built, or switched off
+    >>> kernel.native is None or hasattr(kernel.native, "Map")  # None: not built, or switched off
     True
 
 What the kernel does, and where it hands over to the str path like the numpy byte engine does

@@ -115,7 +115,7 @@ def test_rule_moves_past_a_map_it_commutes_with():
     # hamza: ya and quotes neither touch nor produce those, so the maps of alef, ya and quotes
     # merge into one pass. (Two rules: under --lang fa/ur only the madda one is left out.)
     p = Pipeline.parse("alef ya quotes")
-    assert [type(x).__name__ for x in p.passes] == ["CompiledMap", "Rule", "Rule"]
+    assert [type(x).__name__ for x in p.passes] == ["CompiledMap", "LineRule", "LineRule"]
     assert p("ا\u0654 ى “") == 'ا ي "'
 
 

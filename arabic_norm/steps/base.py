@@ -17,7 +17,6 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import cache
 from typing import ClassVar
 
 _MD_BAR = "\\|"  # a | inside a Markdown table cell or code span of the README
@@ -222,22 +221,32 @@ class LineRule(Rule):
     def run(self, text: str) -> tuple[str, int]:
         if not any(c in text for c in self.triggers):
             return text, 0
-        finder = _trigger_finder(self.triggers)
-        pieces, done, total, match = [], 0, 0, finder.search(text)
-        while match:
-            start = text.rfind("\n", 0, match.start()) + 1
-            end = text.find("\n", match.end()) + 1 or len(text)
+        pieces, done, total = [], 0, 0
+        for start, end in _trigger_lines(text, self.triggers):
             new, count = self.pattern.subn(self.repl, text[start:end])
             if count:
                 pieces += [text[done:start], new]
                 done, total = end, total + count
-            match = finder.search(text, end)
         return ("".join(pieces) + text[done:], total) if total else (text, 0)
 
 
-@cache
-def _trigger_finder(triggers: str) -> re.Pattern:
-    return re.compile(f"[{re.escape(triggers)}]")
+def _trigger_lines(text: str, triggers: str):
+    """(start, end) of each line of `text` holding one of `triggers`, in order. str.find per
+    trigger (a memchr-speed scan, several times faster than a regex character class), each
+    trigger's next position kept until the scan passes it, so the text is read once per trigger."""
+    ahead = {c: text.find(c) for c in triggers}
+    end = 0
+    while True:
+        found = [p for p in ahead.values() if p >= 0]
+        if not found:
+            return
+        at = min(found)
+        start = text.rfind("\n", 0, at) + 1
+        end = text.find("\n", at) + 1 or len(text)
+        yield start, end
+        for c, p in ahead.items():
+            if 0 <= p < end:
+                ahead[c] = text.find(c, end)
 
 
 @dataclass(frozen=True, eq=False)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from . import chars as C
-from .base import CharMap, Option, Rule, Step, char_class
+from .base import CharMap, LineRule, Option, Rule, Step, char_class
 from .base import to as to_
 
 _LETTER = f"[{char_class(C.ARABIC_LETTERS)}]"
@@ -42,12 +42,13 @@ def build_alef(keep_madda=False, keep_wasla=False, keep_rare=False):
 
 
 def _alef_combining(name: str, marks: list[int], folds: str = "") -> Rule:
-    """Alef followed by a run of harakat and combining hamzas/maddas: this rule's marks dropped."""
+    """Alef followed by a run of harakat and combining hamzas/maddas holding one of `marks`: those
+    marks dropped. (A line rule: only lines holding a combining hamza or madda are searched.)"""
     run = C.HARAKAT + C.DAGGER_ALEF + C.COMBINING_HAMZA
     dropped = {mark: None for mark in marks}
-    return Rule(
+    return LineRule(
         name,
-        re.compile(f"\u0627[{char_class(run)}]+"),
+        re.compile(f"\u0627[{char_class(run)}]*?[{char_class(marks)}][{char_class(run)}]*"),
         lambda match: match.group().translate(dropped),
         triggers="".join(map(chr, marks)),
         alphabet="".join(map(chr, (C.ALEF, *run))),
@@ -126,7 +127,7 @@ def _drop_hamza(match: re.Match) -> str:
     return match.group().replace("\u0654", "")
 
 
-_EZAFE = Rule(
+_EZAFE = LineRule(
     "ezafe",
     re.compile(f"[\u0647\u0629][{char_class(C.HARAKAT)}]*\u0654[{char_class(C.HARAKAT)}\u0654]*"),
     _drop_hamza,
@@ -137,7 +138,7 @@ _EZAFE = Rule(
 
 # ے and ی fold to ي, which with a hamza above is ئ: a hamza left after them (ۓٔ is ئے + ٔ) is
 # composed here, or the next pass's diacritics step would compose it (found by idempotence).
-_YEH_HAMZA = Rule(
+_YEH_HAMZA = LineRule(
     "yeh-hamza",
     re.compile(f"\u064a([{char_class(C.HARAKAT)}]*)\u0654"),
     lambda match: "\u0626" + match.group(1),
@@ -152,7 +153,7 @@ _YEH_HAMZA = Rule(
 # compose it (found by idempotence).
 _YEH_BARREE_HAMZA = (
     CharMap({0x06D3: chr(C.YEH_HAMZA) + chr(C.YEH_BARREE)}),
-    Rule(
+    LineRule(
         "yeh-barree-hamza",
         re.compile(f"\u06d2([{char_class(C.HARAKAT)}]*)\u0654"),
         lambda match: "\u0626\u06d2" + match.group(1),

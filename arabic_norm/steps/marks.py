@@ -50,7 +50,7 @@ def compose_hamza(between: tuple[int, ...]) -> Rule:
         f"([{char_class(_COMPOSE_BASES + (C.ALEF_MAKSURA, C.FARSI_YEH))}])([{char_class(between)}]*)"
         f"([{char_class(C.COMBINING_HAMZA)}])"
     )
-    return Rule("compose-hamza", pattern, _compose, triggers="".join(map(chr, C.COMBINING_HAMZA)))
+    return LineRule("compose-hamza", pattern, _compose, triggers="".join(map(chr, C.COMBINING_HAMZA)))
 
 
 # --- diacritics --------------------------------------------------------------------------------
@@ -71,7 +71,7 @@ def _dagger_to_alef(match: re.Match) -> str:
     return match.group(1) if match.group(1) is not None else chr(C.ALEF)
 
 
-DAGGER_TO_ALEF = Rule("dagger-alef", _DAGGER_AFTER_MAKSURA, _dagger_to_alef, triggers="\u0670")
+DAGGER_TO_ALEF = LineRule("dagger-alef", _DAGGER_AFTER_MAKSURA, _dagger_to_alef, triggers="\u0670")
 DAGGER_RULES = {"alef": DAGGER_TO_ALEF, "modern": Q.DAGGER_MODERN}
 
 

@@ -29,7 +29,7 @@ from .presets import PRESETS
 from .protect import START, Protect, State, whole_lines
 from .steps import CharMap
 from .steps import chars as C
-from .steps.base import FormRule, Rule
+from .steps.base import FormRule, LineRule, Rule
 from .steps.chars import LANGUAGES
 from .steps.compat import NFKCThenDelete
 from .stream.blocks import BLOCK_SIZE, BOM, Block, decode_error, positioned_blocks, safe_cut
@@ -122,6 +122,29 @@ def run_passes(passes, text: str) -> str:
     return text
 
 
+def str_plan(passes) -> list[tuple]:
+    """`passes` ready for `run_plan`: (finder, run, is_map) each. `finder` is a compiled class of a
+    rule's triggers, or None: Rule.run and LineRule.run do nothing unless one of their triggers
+    occurs, and one `search` in C says so faster than their own check (a generator over the
+    triggers), without a call; on short strings that check was most of the time."""
+    plan = []
+    for p in passes:
+        plain_rule = isinstance(p, Rule) and type(p).run in (Rule.run, LineRule.run) and p.triggers
+        finder = re.compile(f"[{re.escape(p.triggers)}]") if plain_rule else None
+        plan.append((finder, p.run, isinstance(p, CompiledMap)))
+    return plan
+
+
+def run_plan(plan, text: str) -> str:
+    """`run_passes` over a `str_plan`: the same result."""
+    for finder, run, is_map in plan:
+        if is_map:
+            text = run(text)
+        elif finder is None or finder.search(text) is not None:
+            text = run(text)[0]
+    return text
+
+
 DEFAULT_PROTECT = Protect()
 
 
@@ -183,6 +206,11 @@ class Pipeline:
         return compile_operations(op for spec in self.specs for op in spec.operations())
 
     @cached_property
+    def plan(self) -> list[tuple]:
+        """The passes as `run_plan` runs them on str (see `str_plan`)."""
+        return str_plan(self.passes)
+
+    @cached_property
     def map_passes(self) -> list[tuple[int, CompiledMap]]:
         """The code point maps among the passes, with their index."""
         return [(i, p) for i, p in enumerate(self.passes) if isinstance(p, CompiledMap)]
@@ -219,8 +247,8 @@ class Pipeline:
         if text.startswith("\ufeff"):
             return "\ufeff" + self(text[1:])
         if self.protect is None:
-            return run_passes(self.passes, text)
-        return self.protect.run_text(text, lambda t: run_passes(self.passes, t))
+            return run_plan(self.plan, text)
+        return self.protect.run_text(text, functools.partial(run_plan, self.plan))
 
     normalize = __call__
 
@@ -351,13 +379,13 @@ class Pipeline:
                     if n == 0:
                         break  # a rule has work to do, or the bytes need the str path: from the start
                     text = data.decode("utf-8", errors)  # valid: the first map checked it
-                    new = run_passes(self.passes[i:], text)
+                    new = run_plan(self.plan[i:], text)
                     return data if new is text else new.encode("utf-8", errors)
                 data = new
             else:
                 return data
         text = piece.decode("utf-8", errors)
-        new = run_passes(self.passes, text)
+        new = run_plan(self.plan, text)
         return piece if new is text else new.encode("utf-8", errors)
 
     # --- describing -----------------------------------------------------------------------------
@@ -406,15 +434,28 @@ def normalize(
     return pipeline_for(preset, steps, protect)(text)
 
 
+# (preset, steps, protect) -> (the chain it stood for, its pipeline): one dict look-up per call of
+# `normalize`, where parsing the chain again costs milliseconds and even `_parsed`'s key (hashing the
+# chain and a Protect) costs more than a short string's normalization.
+_recent: dict[tuple, tuple[str, Pipeline]] = {}
+
+
 def pipeline_for(
     preset: str = "default", steps: str | None = None, protect: Protect | None = DEFAULT_PROTECT
 ) -> Pipeline:
     """The pipeline `normalize` uses, compiled once per chain and kept (the last 64 chains)."""
-    if steps:
-        return _parsed(steps, protect)
-    if preset not in PRESETS:
+    key = (preset, steps, None if protect is DEFAULT_PROTECT else protect, protect is DEFAULT_PROTECT)
+    kept = _recent.get(key)
+    chain = steps or (PRESETS[preset].chain if preset in PRESETS else None)
+    if kept is not None and kept[0] == chain:  # (a preset registered again under its name is seen)
+        return kept[1]
+    if chain is None:
         raise ChainError(f"unknown preset {preset!r}{closest(preset, PRESETS)}")
-    return _parsed(PRESETS[preset].chain, protect)  # by chain: a preset registered again is seen
+    pipeline = _parsed(chain, protect)
+    if len(_recent) >= 64:
+        _recent.clear()
+    _recent[key] = (chain, pipeline)
+    return pipeline
 
 
 @functools.lru_cache(maxsize=64)

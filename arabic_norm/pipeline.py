@@ -135,14 +135,27 @@ def str_plan(passes) -> list[tuple]:
     return plan
 
 
-def run_plan(plan, text: str) -> str:
-    """`run_passes` over a `str_plan`: the same result."""
-    for finder, run, is_map in plan:
+def run_plan(plan, text: str, tally: PassTally | None = None) -> str:
+    """`run_passes` over a `str_plan`: the same result. With `tally`, the substitutions each rule
+    made are added to it (index of the pass in the plan)."""
+    for i, (finder, run, is_map) in enumerate(plan):
         if is_map:
             text = run(text)
         elif finder is None or finder.search(text) is not None:
-            text = run(text)[0]
+            text, n = run(text)
+            if tally is not None:
+                tally.counts[i] += n
     return text
+
+
+class PassTally:
+    """What the passes of one block's run did, for --stats (stats.StepCounter): substitutions per
+    pass, and `whole`: whether every pass ran on the block's own text (not with protected spans
+    swapped for sentinels, nor a map on the byte engine), so that a rule that made none here
+    makes none when the block is counted step by step."""
+
+    def __init__(self, passes: int):
+        self.counts, self.whole = [0] * passes, True
 
 
 DEFAULT_PROTECT = Protect()
@@ -279,23 +292,30 @@ class Pipeline:
         need to know whether a block changed (in place, --check, --diff)."""
         return self.block_pairs(positioned_blocks(read, block_size, self.cut_pair), errors)
 
-    def block_pairs(self, blocks: Iterable[Block], errors: str = "strict", state: State = START):
+    def block_pairs(
+        self, blocks: Iterable[Block], errors: str = "strict", state: State = START, tally: PassTally | None = None
+    ):
         """(input, output) pairs for `stream.Block`s (from positioned_blocks or file_blocks).
         With protection the blocks are regrouped into whole lines and the scanner's state goes
-        from each to the next; `state` is the state before the first (see protect.py)."""
+        from each to the next; `state` is the state before the first (see protect.py). `tally`
+        (--stats) holds what the passes did to a block when its pair is yielded (the caller
+        resets it before asking for the next)."""
         if self.protect is not None:
             for block in whole_lines(blocks):
                 if block.verbatim:
                     yield block.data, block.data
                     continue
-                out, state = self.normalize_block_from(state, block.data, errors, block.offset, block.lines)
+                out, state = self.normalize_block_from(
+                    state, block.data, errors, block.offset, block.lines, tally=tally
+                )
                 yield block.data, out
             return
         for block in blocks:
             if block.verbatim:
                 yield block.data, block.data
             else:
-                yield block.data, self.normalize_block(block.data, errors, block.offset, block.lines)
+                out = self._normalize_unprotected(block.data, errors, block.offset, block.lines, BLOCK_SIZE, tally)
+                yield block.data, out
 
     def normalize_block(
         self, block: bytes, errors: str = "strict", offset: int = 0, lines: int = 0, piece_size: int = BLOCK_SIZE
@@ -305,20 +325,31 @@ class Pipeline:
         return self.normalize_block_from(START, block, errors, offset, lines, piece_size)[0]
 
     def normalize_block_from(
-        self, state: State, block: bytes, errors: str, offset: int, lines: int, piece_size: int = BLOCK_SIZE
+        self,
+        state: State,
+        block: bytes,
+        errors: str,
+        offset: int,
+        lines: int,
+        piece_size: int = BLOCK_SIZE,
+        tally: PassTally | None = None,
     ) -> tuple[bytes, State]:
         """Normalize `block` but its protected spans, the protection scanner being in `state` at
         its start; return the output and the state at its end."""
         if self.protect is None:
-            return self._normalize_unprotected(block, errors, offset, lines, piece_size), state
+            return self._normalize_unprotected(block, errors, offset, lines, piece_size, tally), state
 
         def run(piece: bytes, start: int) -> bytes:
+            if tally is not None and piece is not block:  # (spans swapped for sentinels, or cut out)
+                tally.whole = False
             lines_before = lines + block.count(b"\n", 0, start)
-            return self._normalize_unprotected(piece, errors, offset + start, lines_before, piece_size)
+            return self._normalize_unprotected(piece, errors, offset + start, lines_before, piece_size, tally)
 
         return self.protect.run_block(block, state, run)
 
-    def _normalize_unprotected(self, block: bytes, errors: str, offset: int, lines: int, piece_size: int) -> bytes:
+    def _normalize_unprotected(
+        self, block: bytes, errors: str, offset: int, lines: int, piece_size: int, tally: PassTally | None = None
+    ) -> bytes:
         """Normalize bytes that start and end at safe cuts (see stream.py), with no leading-BOM
         handling. `offset` and `lines` place the block in its input, for error messages. Returns
         `block` itself when nothing changes. A big block is worked on in pieces of `piece_size`
@@ -326,6 +357,8 @@ class Pipeline:
         if kernel.native is not None and len(block) > piece_size:  # (one pass of C: no cache to keep)
             whole = self._run_maps_on_bytes(block)
             if whole is not None:
+                if tally is not None:
+                    tally.whole = False
                 return whole
         start, pieces, changed = 0, [], False
         while start < len(block):
@@ -334,7 +367,7 @@ class Pipeline:
                 end = safe_cut(block, start, end, self.cut_pair) or (block.find(b"\n", end) + 1) or len(block)
             piece = block[start:end] if (start, end) != (0, len(block)) else block
             try:
-                new = self._run_piece(piece, errors)
+                new = self._run_piece(piece, errors, tally)
             except UnicodeDecodeError as e:
                 raise decode_error(e, piece, offset + start, lines + block.count(b"\n", 0, start)) from None
             pieces.append(new)
@@ -366,12 +399,14 @@ class Pipeline:
                 return None
         return data
 
-    def _run_piece(self, piece: bytes, errors: str) -> bytes:
+    def _run_piece(self, piece: bytes, errors: str, tally: PassTally | None = None) -> bytes:
         """Run the passes on one piece of UTF-8. When the piece holds no rule trigger (checked by
         the first map, see `byte_stops`) the maps run on the bytes; otherwise, and for whatever the
         byte engine cannot do, the piece is decoded and the passes run on the str. Returns `piece`
         itself when nothing changes."""
         data, stops = piece, self.byte_stops
+        if stops is not None and tally is not None:  # (the byte engine counts nothing)
+            tally.whole = False
         if stops is not None:
             for n, (i, step_pass) in enumerate(self.map_passes):
                 new = step_pass.run_utf8(data, stops if n == 0 else "")
@@ -385,7 +420,7 @@ class Pipeline:
             else:
                 return data
         text = piece.decode("utf-8", errors)
-        new = run_plan(self.plan, text)
+        new = run_plan(self.plan, text, tally)
         return piece if new is text else new.encode("utf-8", errors)
 
     # --- describing -----------------------------------------------------------------------------

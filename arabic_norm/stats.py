@@ -30,8 +30,9 @@ from array import array
 from .engine import kernel
 from .engine.kernel import Counter
 from .engine.maps import CompiledMap
-from .pipeline import Pipeline, compose
+from .pipeline import PassTally, Pipeline, compose
 from .steps import CharMap
+from .steps.base import Rule
 from .stream.blocks import BLOCK_SIZE, positioned_blocks
 
 
@@ -92,6 +93,19 @@ class StepCounter:
             self.with_stops = Counter([*self.without_rules.changes, *self.stops])
 
         self.last: tuple[bytes | None, dict[str, int]] = (None, {})  # see block_pairs
+        # (block, rules that made no substitution in it, substitutions of the `tail` rules in it)
+        self.idle: tuple[bytes | None, frozenset[str], dict[str, int]] = (None, frozenset(), {})
+        # The rules that end the chain (no map after them), each the only pass of its name: their
+        # output is needed by no later count, so their counts are taken from the run (`idle`).
+        rule_names = [p.name for p in pipeline.passes if isinstance(p, Rule)]
+        self.tail: list[str] = []
+        for item in reversed(self.plan):
+            if isinstance(item, Segment) and not item.compiled:
+                continue
+            if isinstance(item, Segment) or not isinstance(item[1], Rule) or rule_names.count(item[1].name) != 1:
+                break
+            self.tail.append(item[1].name)
+        self.tail = [n for n in self.tail if sum(isinstance(i, tuple) and i[1].name == n for i in self.plan) == 1]
         self.fused = None  # (mapping, stops, its codes in entry order) for counting while mapping
         self._fused_map = None  # its kernel map, built on first use
         passes = pipeline.map_passes
@@ -105,7 +119,11 @@ class StepCounter:
                 self.fused = (mapping, stops, [None, *mapping])
 
     def block_pairs(self, blocks, errors: str = "strict"):
-        """`Pipeline.block_pairs`, keeping the counts of each block in `last` (block, counts)."""
+        """`Pipeline.block_pairs`, keeping the counts of each block in `last` (block, counts), or
+        the rules that had nothing to do in it in `idle` (block, rule names)."""
+        if self.pipeline.protect is not None or self.fused is None or kernel.native is None:
+            yield from self._tallied_pairs(blocks, errors)
+            return
         compiled = None
         if self.fused is not None and kernel.native is not None:
             mapping, stops, codes = self.fused
@@ -128,6 +146,31 @@ class StepCounter:
                     continue
             yield block.data, self.pipeline.normalize_block(block.data, errors, block.offset, block.lines)
 
+    def _tallied_pairs(self, blocks, errors: str):
+        """The pipeline's pairs, noting for each block the rules the run found nothing to do for:
+        counting the block step by step need not run them (on text without elongations or blank
+        runs, say, their regular expressions over the whole block were most of what --stats cost).
+        A rule that matched nothing in the compiled passes matches nothing in step order either:
+        the passes are the steps, with rules moved only past maps that cannot change what they
+        match (see pipeline.compile_operations). Only for blocks run whole on the str path."""
+        passes = self.pipeline.passes
+        if self.pipeline.byte_stops is not None or not self.countable:
+            yield from self.pipeline.block_pairs(blocks, errors)
+            return
+        rules = [(i, p.name) for i, p in enumerate(passes) if isinstance(p, Rule)]
+        names = frozenset(name for _, name in rules)
+        tally = PassTally(len(passes))
+        for before, after in self.pipeline.block_pairs(blocks, errors, tally=tally):
+            if tally.whole:
+                busy = {name for i, name in rules if tally.counts[i]}
+                self.idle = (before, names - busy, {name: tally.counts[i] for i, name in rules if name in self.tail})
+            tally.counts, tally.whole = [0] * len(passes), True
+            yield before, after
+
+    def cut_pair(self):
+        """The pipeline's (file_blocks cuts a file's blocks with it, whoever normalizes them)."""
+        return self.pipeline.cut_pair()
+
     def iter_pairs(self, read, errors: str = "strict", block_size: int = BLOCK_SIZE):
         """`Pipeline.iter_pairs`, keeping the counts of each block in `last`."""
         return self.block_pairs(positioned_blocks(read, block_size, self.pipeline.cut_pair), errors)
@@ -135,10 +178,23 @@ class StepCounter:
     def counts_of(self, before: bytes, errors: str = "strict") -> dict[str, int]:
         """The counts of `before`: those kept while mapping it (`last`), or counted now."""
         block, totals = self.last
-        return totals if block is before else self.counts(before, errors)
+        if block is before:
+            return totals
+        block, idle, known = self.idle
+        if block is not before:
+            return self.counts(before, errors)
+        return self.counts(before, errors, idle, known)
 
-    def counts(self, block: bytes, errors: str = "strict") -> dict[str, int]:
-        """Characters changed per step (step name -> count) when the pipeline runs on `block`."""
+    def counts(
+        self,
+        block: bytes,
+        errors: str = "strict",
+        idle: frozenset[str] = frozenset(),
+        known: dict[str, int] | None = None,
+    ) -> dict[str, int]:
+        """Characters changed per step (step name -> count) when the pipeline runs on `block`.
+        `idle`: names of rules known to make no substitution in `block`; `known`: substitutions of
+        rules of the chain's `tail` in `block` (neither is run)."""
         totals = dict.fromkeys(self.steps, 0)
         if not self.countable:
             _, counts = self.pipeline.step_counts(block.decode("utf-8", errors))
@@ -160,6 +216,9 @@ class StepCounter:
                 text = item.compiled.run(text)
             else:
                 name, op = item
+                if isinstance(op, Rule) and (op.name in idle or (known and op.name in known)):
+                    totals[name] += known.get(op.name, 0) if known else 0
+                    continue
                 text, n = op.run(text)
                 totals[name] += n
         return totals

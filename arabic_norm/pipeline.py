@@ -150,12 +150,12 @@ def run_plan(plan, text: str, tally: PassTally | None = None) -> str:
 
 class PassTally:
     """What the passes of one block's run did, for --stats (stats.StepCounter): substitutions per
-    pass, and `whole`: whether every pass ran on the block's own text (not with protected spans
-    swapped for sentinels, nor a map on the byte engine), so that a rule that made none here
-    makes none when the block is counted step by step."""
+    pass; `whole`: whether every pass ran on the str path (no map on the byte engine), so that a
+    rule that made none here makes none when the block is counted step by step; `spans`: the
+    block's protected spans (the lines that hold them ran with sentinels: not the block's text)."""
 
     def __init__(self, passes: int):
-        self.counts, self.whole = [0] * passes, True
+        self.counts, self.whole, self.spans = [0] * passes, True, []
 
 
 DEFAULT_PROTECT = Protect()
@@ -339,9 +339,10 @@ class Pipeline:
         if self.protect is None:
             return self._normalize_unprotected(block, errors, offset, lines, piece_size, tally), state
 
+        if tally is not None:
+            tally.spans = self.protect.scan(block, state)[0]  # (run_block scans again: it is cheap)
+
         def run(piece: bytes, start: int) -> bytes:
-            if tally is not None and piece is not block:  # (spans swapped for sentinels, or cut out)
-                tally.whole = False
             lines_before = lines + block.count(b"\n", 0, start)
             return self._normalize_unprotected(piece, errors, offset + start, lines_before, piece_size, tally)
 

@@ -93,8 +93,12 @@ class StepCounter:
             self.with_stops = Counter([*self.without_rules.changes, *self.stops])
 
         self.last: tuple[bytes | None, dict[str, int]] = (None, {})  # see block_pairs
-        # (block, rules that made no substitution in it, substitutions of the `tail` rules in it)
-        self.idle: tuple[bytes | None, frozenset[str], dict[str, int]] = (None, frozenset(), {})
+        # (block, rules that made no substitution in it, substitutions of the `tail` rules in it,
+        # its protected spans)
+        self.idle: tuple[bytes | None, frozenset[str], dict[str, int], list] = (None, frozenset(), {}, [])
+        # Maps act on each character, rules within a line: a block's counts are the sum of its
+        # lines' counts (see `counts_of`). Other passes (Unicode forms...) are not assumed to.
+        self.line_local = all(isinstance(p, (CompiledMap, Rule)) for p in pipeline.passes)
         # The rules that end the chain (no map after them), each the only pass of its name: their
         # output is needed by no later count, so their counts are taken from the run (`idle`).
         rule_names = [p.name for p in pipeline.passes if isinstance(p, Rule)]
@@ -161,10 +165,11 @@ class StepCounter:
         names = frozenset(name for _, name in rules)
         tally = PassTally(len(passes))
         for before, after in self.pipeline.block_pairs(blocks, errors, tally=tally):
-            if tally.whole:
+            if tally.whole and (self.line_local or not tally.spans):
                 busy = {name for i, name in rules if tally.counts[i]}
-                self.idle = (before, names - busy, {name: tally.counts[i] for i, name in rules if name in self.tail})
-            tally.counts, tally.whole = [0] * len(passes), True
+                known = {} if tally.spans else {name: tally.counts[i] for i, name in rules if name in self.tail}
+                self.idle = (before, names - busy, known, tally.spans)
+            tally.counts, tally.whole, tally.spans = [0] * len(passes), True, []
             yield before, after
 
     def cut_pair(self):
@@ -180,10 +185,28 @@ class StepCounter:
         block, totals = self.last
         if block is before:
             return totals
-        block, idle, known = self.idle
+        block, idle, known, spans = self.idle
         if block is not before:
             return self.counts(before, errors)
-        return self.counts(before, errors, idle, known)
+        if not spans:
+            return self.counts(before, errors, idle, known)
+        # The lines holding a protected span ran with sentinels in them: counted in full. The other
+        # lines ran as they are: counted knowing which rules found nothing in them.
+        regions: list[list[int]] = []  # [first byte of the span's first line, end of its last line]
+        for a, b in spans:
+            start = before.rfind(b"\n", 0, a) + 1
+            stop = before.find(b"\n", max(a, b - 1)) + 1 or len(before)
+            if regions and start < regions[-1][1]:  # (on a line of the span before)
+                regions[-1][1] = max(regions[-1][1], stop)
+            else:
+                regions.append([start, stop])
+        held = [before[start:stop] for start, stop in regions]
+        gaps = zip([0] + [stop for _, stop in regions], [start for start, _ in regions] + [len(before)], strict=True)
+        rest = [before[a:b] for a, b in gaps]
+        totals = self.counts(b"".join(held), errors)
+        for name, n in self.counts(b"".join(rest), errors, idle).items():
+            totals[name] += n
+        return totals
 
     def counts(
         self,

@@ -55,11 +55,24 @@ def test_tail_rules_are_counted_from_the_run_where_the_block_was_run_whole():
     data = "جمييييل  كتاب\tإلى  ا\n".encode()
     [(before, after)] = counter.block_pairs([Block(data, 0, 0)])
     assert after == "جميل كتاب الي ا\n".encode()
-    block, idle, known = counter.idle
-    assert block is before and known == {"blank-runs": 3, "trailing-blanks": 0}
+    block, idle, known, spans = counter.idle
+    assert block is before and known == {"blank-runs": 3, "trailing-blanks": 0} and spans == []
     assert "trailing-blanks" in idle and "elongation" not in idle
     assert counter.counts_of(before) == counter.counts(before)
     assert counter.counts_of(before)["whitespace"] == 3
+
+
+def test_lines_with_protected_spans_are_counted_in_full_the_others_from_the_run():
+    """Line 2 holds a URL (the run saw a sentinel there): counted in full, its elongation too,
+    though the run found none; lines 1 and 3 ran as they are, and no elongation was found there."""
+    counter = StepCounter(Pipeline.preset("search"))
+    data = "كتاب  إلى\nانظر https://x.org/جمييييل\nإلى\n".encode()
+    [(before, _)] = counter.block_pairs([Block(data, 0, 0)])
+    block, idle, known, spans = counter.idle
+    assert block is before and "elongation" in idle and known == {} and len(spans) == 1
+    counts = counter.counts_of(before)
+    assert counts == counter.counts(before)
+    assert (counts["elongation"], counts["whitespace"], counts["alef"]) == (1, 1, 2)
 
 
 def test_a_block_with_protected_spans_is_counted_whole_as_before(tmp_path):

@@ -137,14 +137,19 @@ def str_plan(passes) -> list[tuple]:
 
 def run_plan(plan, text: str, tally: PassTally | None = None) -> str:
     """`run_passes` over a `str_plan`: the same result. With `tally`, the substitutions each rule
-    made are added to it (index of the pass in the plan)."""
+    made are added to it (index of the pass in the plan), and the text before pass `tally.mark`
+    kept in `tally.saved`."""
     for i, (finder, run, is_map) in enumerate(plan):
+        if tally is not None and i == tally.mark:
+            tally.saved.append(text)
         if is_map:
             text = run(text)
         elif finder is None or finder.search(text) is not None:
             text, n = run(text)
             if tally is not None:
                 tally.counts[i] += n
+    if tally is not None and tally.mark == len(plan):
+        tally.saved.append(text)
     return text
 
 
@@ -152,10 +157,12 @@ class PassTally:
     """What the passes of one block's run did, for --stats (stats.StepCounter): substitutions per
     pass; `whole`: whether every pass ran on the str path (no map on the byte engine), so that a
     rule that made none here makes none when the block is counted step by step; `spans`: the
-    block's protected spans (the lines that hold them ran with sentinels: not the block's text)."""
+    block's protected spans (the lines that hold them ran with sentinels: not the block's text);
+    `saved`: the text of each piece before pass `mark` (None: not kept)."""
 
-    def __init__(self, passes: int):
+    def __init__(self, passes: int, mark: int | None = None):
         self.counts, self.whole, self.spans = [0] * passes, True, []
+        self.mark, self.saved = mark, []
 
 
 DEFAULT_PROTECT = Protect()

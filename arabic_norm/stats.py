@@ -94,8 +94,8 @@ class StepCounter:
 
         self.last: tuple[bytes | None, dict[str, int]] = (None, {})  # see block_pairs
         # (block, rules that made no substitution in it, substitutions of the `tail` rules in it,
-        # its protected spans)
-        self.idle: tuple[bytes | None, frozenset[str], dict[str, int], list] = (None, frozenset(), {}, [])
+        # its protected spans, (its pieces' text after the `prefix`, substitutions per pass) or None)
+        self.idle: tuple = (None, frozenset(), {}, [], None)
         # Maps act on each character, rules within a line: a block's counts are the sum of its
         # lines' counts (see `counts_of`). Other passes (Unicode forms...) are not assumed to.
         self.line_local = all(isinstance(p, (CompiledMap, Rule)) for p in pipeline.passes)
@@ -110,6 +110,7 @@ class StepCounter:
                 break
             self.tail.append(item[1].name)
         self.tail = [n for n in self.tail if sum(isinstance(i, tuple) and i[1].name == n for i in self.plan) == 1]
+        self.prefix = self._common_prefix()
         self.fused = None  # (mapping, stops, its codes in entry order) for counting while mapping
         self._fused_map = None  # its kernel map, built on first use
         passes = pipeline.map_passes
@@ -121,6 +122,30 @@ class StepCounter:
             mapping = passes[0][1].mapping
             if set(self.without_rules.changes) <= set(mapping):  # (X -> Y -> X would go uncounted)
                 self.fused = (mapping, stops, [None, *mapping])
+
+    def _common_prefix(self):
+        """Where the chain in step order and the compiled passes start alike (one map, then rules,
+        in the same order): (plan index after it, pass index after it, [(pass index, step) of its
+        rules], its map's Segment or None), or None. Counting a block there need not run those rules
+        again: their counts and the text after them are the run's."""
+        passes, k, j, first = self.pipeline.passes, 0, 0, None
+        while k < len(self.plan) and isinstance(self.plan[k], Segment) and not self.plan[k].compiled:
+            k += 1
+        if k < len(self.plan) and isinstance(self.plan[k], Segment):
+            if (
+                not (passes and isinstance(passes[0], CompiledMap))
+                or passes[0].mapping != self.plan[k].compiled.mapping
+            ):
+                return None
+            first, k, j = self.plan[k], k + 1, 1
+        rules = []
+        while k < len(self.plan) and j < len(passes) and isinstance(self.plan[k], tuple):
+            name, op = self.plan[k]
+            if not (isinstance(op, Rule) and type(passes[j]) is type(op) and passes[j].name == op.name):
+                break
+            rules.append((j, name))
+            k, j = k + 1, j + 1
+        return (k, j, rules, first) if rules else None
 
     def block_pairs(self, blocks, errors: str = "strict"):
         """`Pipeline.block_pairs`, keeping the counts of each block in `last` (block, counts), or
@@ -163,13 +188,14 @@ class StepCounter:
             return
         rules = [(i, p.name) for i, p in enumerate(passes) if isinstance(p, Rule)]
         names = frozenset(name for _, name in rules)
-        tally = PassTally(len(passes))
+        tally = PassTally(len(passes), self.prefix[1] if self.prefix else None)
         for before, after in self.pipeline.block_pairs(blocks, errors, tally=tally):
             if tally.whole and (self.line_local or not tally.spans):
                 busy = {name for i, name in rules if tally.counts[i]}
                 known = {} if tally.spans else {name: tally.counts[i] for i, name in rules if name in self.tail}
-                self.idle = (before, names - busy, known, tally.spans)
-            tally.counts, tally.whole, tally.spans = [0] * len(passes), True, []
+                resume = (tally.saved, tally.counts) if self.prefix and not tally.spans else None
+                self.idle = (before, names - busy, known, tally.spans, resume)
+            tally.counts, tally.whole, tally.spans, tally.saved = [0] * len(passes), True, [], []
             yield before, after
 
     def cut_pair(self):
@@ -185,9 +211,11 @@ class StepCounter:
         block, totals = self.last
         if block is before:
             return totals
-        block, idle, known, spans = self.idle
+        block, idle, known, spans, resume = self.idle
         if block is not before:
             return self.counts(before, errors)
+        if resume is not None and self.countable:
+            return self._resumed(before, errors, idle, known, *resume)
         if not spans:
             return self.counts(before, errors, idle, known)
         # The lines holding a protected span ran with sentinels in them: counted in full. The other
@@ -205,6 +233,29 @@ class StepCounter:
         rest = [before[a:b] for a, b in gaps]
         totals = self.counts(b"".join(held), errors)
         for name, n in self.counts(b"".join(rest), errors, idle).items():
+            totals[name] += n
+        return totals
+
+    def _resumed(self, before, errors, idle, known, saved, substitutions) -> dict[str, int]:
+        """`counts` of `before`, its `prefix` taken from the run: the first map counted on the block,
+        the rules' substitutions as the run made them, then on from the text the run had there."""
+        k, _, rules, first = self.prefix
+        totals = dict.fromkeys(self.steps, 0)
+        if first is not None:
+            first.add(first.counter.in_utf8(before, errors), totals)
+        for j, name in rules:
+            totals[name] += substitutions[j]
+        text = "".join(saved)
+        for item in self.plan[k:]:
+            if isinstance(item, Segment):
+                item.add(item.counter.in_str(text), totals)
+                text = item.compiled.run(text)
+                continue
+            name, op = item
+            if isinstance(op, Rule) and (op.name in idle or op.name in known):
+                totals[name] += known.get(op.name, 0)
+                continue
+            text, n = op.run(text)
             totals[name] += n
         return totals
 

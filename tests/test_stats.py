@@ -49,14 +49,16 @@ def test_counter_normalizes_like_the_pipeline_and_counts_like_counting_each_bloc
 
 def test_tail_rules_are_counted_from_the_run_where_the_block_was_run_whole():
     """search ends with whitespace's two rules: their counts come from the run (blank runs: the
-    two double spaces and the tab), the same as counting the block again."""
+    two double spaces and the tab), the same as counting the block again. So do the counts of the
+    map and rules it starts with (the same passes in the same order in the compiled chain)."""
     counter = StepCounter(Pipeline.preset("search"))
     assert counter.tail == ["blank-runs", "trailing-blanks"]
     data = "جمييييل  كتاب\tإلى  ا\n".encode()
     [(before, after)] = counter.block_pairs([Block(data, 0, 0)])
     assert after == "جميل كتاب الي ا\n".encode()
-    block, idle, known, spans = counter.idle
+    block, idle, known, spans, resume = counter.idle
     assert block is before and known == {"blank-runs": 3, "trailing-blanks": 0} and spans == []
+    assert resume is not None  # (and the rules the chain starts with are counted from the run too)
     assert "trailing-blanks" in idle and "elongation" not in idle
     assert counter.counts_of(before) == counter.counts(before)
     assert counter.counts_of(before)["whitespace"] == 3
@@ -68,7 +70,7 @@ def test_lines_with_protected_spans_are_counted_in_full_the_others_from_the_run(
     counter = StepCounter(Pipeline.preset("search"))
     data = "كتاب  إلى\nانظر https://x.org/جمييييل\nإلى\n".encode()
     [(before, _)] = counter.block_pairs([Block(data, 0, 0)])
-    block, idle, known, spans = counter.idle
+    block, idle, known, spans, _ = counter.idle
     assert block is before and "elongation" in idle and known == {} and len(spans) == 1
     counts = counter.counts_of(before)
     assert counts == counter.counts(before)

@@ -29,7 +29,7 @@ from .presets import PRESETS
 from .protect import START, Protect, State, whole_lines
 from .steps import CharMap
 from .steps import chars as C
-from .steps.base import FormRule, Rule
+from .steps.base import FormRule, LineRule, Rule
 from .steps.chars import LANGUAGES
 from .steps.compat import NFKCThenDelete
 from .stream.blocks import BLOCK_SIZE, BOM, Block, decode_error, positioned_blocks, safe_cut
@@ -122,6 +122,49 @@ def run_passes(passes, text: str) -> str:
     return text
 
 
+def str_plan(passes) -> list[tuple]:
+    """`passes` ready for `run_plan`: (finder, run, is_map) each. `finder` is a compiled class of a
+    rule's triggers, or None: Rule.run and LineRule.run do nothing unless one of their triggers
+    occurs, and one `search` in C says so faster than their own check (a generator over the
+    triggers), without a call; on short strings that check was most of the time."""
+    plan = []
+    for p in passes:
+        plain_rule = isinstance(p, Rule) and type(p).run in (Rule.run, LineRule.run) and p.triggers
+        finder = re.compile(f"[{re.escape(p.triggers)}]") if plain_rule else None
+        plan.append((finder, p.run, isinstance(p, CompiledMap)))
+    return plan
+
+
+def run_plan(plan, text: str, tally: PassTally | None = None) -> str:
+    """`run_passes` over a `str_plan`: the same result. With `tally`, the substitutions each rule
+    made are added to it (index of the pass in the plan), and the text before pass `tally.mark`
+    kept in `tally.saved`."""
+    for i, (finder, run, is_map) in enumerate(plan):
+        if tally is not None and i == tally.mark:
+            tally.saved.append(text)
+        if is_map:
+            text = run(text)
+        elif finder is None or finder.search(text) is not None:
+            text, n = run(text)
+            if tally is not None:
+                tally.counts[i] += n
+    if tally is not None and tally.mark == len(plan):
+        tally.saved.append(text)
+    return text
+
+
+class PassTally:
+    """What the passes of one block's run did, for --stats (stats.StepCounter): substitutions per
+    pass; `whole`: whether every pass ran on the str path (no map on the byte engine), so that a
+    rule that made none here makes none when the block is counted step by step; `spans`: the
+    block's protected spans (the lines that hold them ran with sentinels: not the block's text);
+    `saved`: the text of each piece before pass `mark` (None: not kept)."""
+
+    def __init__(self, passes: int, mark: int | None = None):
+        self.counts, self.whole, self.spans = [0] * passes, True, []
+        self.mark, self.saved = mark, []
+
+
 DEFAULT_PROTECT = Protect()
 
 
@@ -183,6 +226,11 @@ class Pipeline:
         return compile_operations(op for spec in self.specs for op in spec.operations())
 
     @cached_property
+    def plan(self) -> list[tuple]:
+        """The passes as `run_plan` runs them on str (see `str_plan`)."""
+        return str_plan(self.passes)
+
+    @cached_property
     def map_passes(self) -> list[tuple[int, CompiledMap]]:
         """The code point maps among the passes, with their index."""
         return [(i, p) for i, p in enumerate(self.passes) if isinstance(p, CompiledMap)]
@@ -219,8 +267,8 @@ class Pipeline:
         if text.startswith("\ufeff"):
             return "\ufeff" + self(text[1:])
         if self.protect is None:
-            return run_passes(self.passes, text)
-        return self.protect.run_text(text, lambda t: run_passes(self.passes, t))
+            return run_plan(self.plan, text)
+        return self.protect.run_text(text, functools.partial(run_plan, self.plan))
 
     normalize = __call__
 
@@ -251,23 +299,30 @@ class Pipeline:
         need to know whether a block changed (in place, --check, --diff)."""
         return self.block_pairs(positioned_blocks(read, block_size, self.cut_pair), errors)
 
-    def block_pairs(self, blocks: Iterable[Block], errors: str = "strict", state: State = START):
+    def block_pairs(
+        self, blocks: Iterable[Block], errors: str = "strict", state: State = START, tally: PassTally | None = None
+    ):
         """(input, output) pairs for `stream.Block`s (from positioned_blocks or file_blocks).
         With protection the blocks are regrouped into whole lines and the scanner's state goes
-        from each to the next; `state` is the state before the first (see protect.py)."""
+        from each to the next; `state` is the state before the first (see protect.py). `tally`
+        (--stats) holds what the passes did to a block when its pair is yielded (the caller
+        resets it before asking for the next)."""
         if self.protect is not None:
             for block in whole_lines(blocks):
                 if block.verbatim:
                     yield block.data, block.data
                     continue
-                out, state = self.normalize_block_from(state, block.data, errors, block.offset, block.lines)
+                out, state = self.normalize_block_from(
+                    state, block.data, errors, block.offset, block.lines, tally=tally
+                )
                 yield block.data, out
             return
         for block in blocks:
             if block.verbatim:
                 yield block.data, block.data
             else:
-                yield block.data, self.normalize_block(block.data, errors, block.offset, block.lines)
+                out = self._normalize_unprotected(block.data, errors, block.offset, block.lines, BLOCK_SIZE, tally)
+                yield block.data, out
 
     def normalize_block(
         self, block: bytes, errors: str = "strict", offset: int = 0, lines: int = 0, piece_size: int = BLOCK_SIZE
@@ -277,20 +332,32 @@ class Pipeline:
         return self.normalize_block_from(START, block, errors, offset, lines, piece_size)[0]
 
     def normalize_block_from(
-        self, state: State, block: bytes, errors: str, offset: int, lines: int, piece_size: int = BLOCK_SIZE
+        self,
+        state: State,
+        block: bytes,
+        errors: str,
+        offset: int,
+        lines: int,
+        piece_size: int = BLOCK_SIZE,
+        tally: PassTally | None = None,
     ) -> tuple[bytes, State]:
         """Normalize `block` but its protected spans, the protection scanner being in `state` at
         its start; return the output and the state at its end."""
         if self.protect is None:
-            return self._normalize_unprotected(block, errors, offset, lines, piece_size), state
+            return self._normalize_unprotected(block, errors, offset, lines, piece_size, tally), state
+
+        if tally is not None:
+            tally.spans = self.protect.scan(block, state)[0]  # (run_block scans again: it is cheap)
 
         def run(piece: bytes, start: int) -> bytes:
             lines_before = lines + block.count(b"\n", 0, start)
-            return self._normalize_unprotected(piece, errors, offset + start, lines_before, piece_size)
+            return self._normalize_unprotected(piece, errors, offset + start, lines_before, piece_size, tally)
 
         return self.protect.run_block(block, state, run)
 
-    def _normalize_unprotected(self, block: bytes, errors: str, offset: int, lines: int, piece_size: int) -> bytes:
+    def _normalize_unprotected(
+        self, block: bytes, errors: str, offset: int, lines: int, piece_size: int, tally: PassTally | None = None
+    ) -> bytes:
         """Normalize bytes that start and end at safe cuts (see stream.py), with no leading-BOM
         handling. `offset` and `lines` place the block in its input, for error messages. Returns
         `block` itself when nothing changes. A big block is worked on in pieces of `piece_size`
@@ -298,6 +365,8 @@ class Pipeline:
         if kernel.native is not None and len(block) > piece_size:  # (one pass of C: no cache to keep)
             whole = self._run_maps_on_bytes(block)
             if whole is not None:
+                if tally is not None:
+                    tally.whole = False
                 return whole
         start, pieces, changed = 0, [], False
         while start < len(block):
@@ -306,7 +375,7 @@ class Pipeline:
                 end = safe_cut(block, start, end, self.cut_pair) or (block.find(b"\n", end) + 1) or len(block)
             piece = block[start:end] if (start, end) != (0, len(block)) else block
             try:
-                new = self._run_piece(piece, errors)
+                new = self._run_piece(piece, errors, tally)
             except UnicodeDecodeError as e:
                 raise decode_error(e, piece, offset + start, lines + block.count(b"\n", 0, start)) from None
             pieces.append(new)
@@ -338,12 +407,14 @@ class Pipeline:
                 return None
         return data
 
-    def _run_piece(self, piece: bytes, errors: str) -> bytes:
+    def _run_piece(self, piece: bytes, errors: str, tally: PassTally | None = None) -> bytes:
         """Run the passes on one piece of UTF-8. When the piece holds no rule trigger (checked by
         the first map, see `byte_stops`) the maps run on the bytes; otherwise, and for whatever the
         byte engine cannot do, the piece is decoded and the passes run on the str. Returns `piece`
         itself when nothing changes."""
         data, stops = piece, self.byte_stops
+        if stops is not None and tally is not None:  # (the byte engine counts nothing)
+            tally.whole = False
         if stops is not None:
             for n, (i, step_pass) in enumerate(self.map_passes):
                 new = step_pass.run_utf8(data, stops if n == 0 else "")
@@ -351,13 +422,13 @@ class Pipeline:
                     if n == 0:
                         break  # a rule has work to do, or the bytes need the str path: from the start
                     text = data.decode("utf-8", errors)  # valid: the first map checked it
-                    new = run_passes(self.passes[i:], text)
+                    new = run_plan(self.plan[i:], text)
                     return data if new is text else new.encode("utf-8", errors)
                 data = new
             else:
                 return data
         text = piece.decode("utf-8", errors)
-        new = run_passes(self.passes, text)
+        new = run_plan(self.plan, text, tally)
         return piece if new is text else new.encode("utf-8", errors)
 
     # --- describing -----------------------------------------------------------------------------
@@ -406,15 +477,28 @@ def normalize(
     return pipeline_for(preset, steps, protect)(text)
 
 
+# (preset, steps, protect) -> (the chain it stood for, its pipeline): one dict look-up per call of
+# `normalize`, where parsing the chain again costs milliseconds and even `_parsed`'s key (hashing the
+# chain and a Protect) costs more than a short string's normalization.
+_recent: dict[tuple, tuple[str, Pipeline]] = {}
+
+
 def pipeline_for(
     preset: str = "default", steps: str | None = None, protect: Protect | None = DEFAULT_PROTECT
 ) -> Pipeline:
     """The pipeline `normalize` uses, compiled once per chain and kept (the last 64 chains)."""
-    if steps:
-        return _parsed(steps, protect)
-    if preset not in PRESETS:
+    key = (preset, steps, None if protect is DEFAULT_PROTECT else protect, protect is DEFAULT_PROTECT)
+    kept = _recent.get(key)
+    chain = steps or (PRESETS[preset].chain if preset in PRESETS else None)
+    if kept is not None and kept[0] == chain:  # (a preset registered again under its name is seen)
+        return kept[1]
+    if chain is None:
         raise ChainError(f"unknown preset {preset!r}{closest(preset, PRESETS)}")
-    return _parsed(PRESETS[preset].chain, protect)  # by chain: a preset registered again is seen
+    pipeline = _parsed(chain, protect)
+    if len(_recent) >= 64:
+        _recent.clear()
+    _recent[key] = (chain, pipeline)
+    return pipeline
 
 
 @functools.lru_cache(maxsize=64)

@@ -103,9 +103,16 @@ class Protect:
         """Bytes without which a block starting in text mode holds nothing to protect."""
         return (b"://", b"www.", b"@") * self.urls + (b"arabic-norm:",) * self.markers + (b"`", b"~~~") * self.markdown
 
+    @cached_property
+    def _text_triggers(self) -> re.Pattern | None:
+        """`_triggers` as one expression over str (one search in C; None: there are none)."""
+        return re.compile("|".join(re.escape(t.decode()) for t in self._triggers)) if self._triggers else None
+
     def may_protect(self, text: str) -> bool:
         """Whether the document `text` may hold a protected span (else it is normalized whole)."""
-        return bool(self.patterns) or any(t.decode() in text for t in self._triggers)
+        if self.patterns:
+            return True
+        return self._text_triggers is not None and self._text_triggers.search(text) is not None
 
     def stateless(self, data: bytes | mmap.mmap) -> bool:
         """Whether `data`, as a block in the middle of an input, may be normalized alone: it can
@@ -307,9 +314,9 @@ def _found(data: bytes, needle: bytes, chars: frozenset, pattern: re.Pattern) ->
 def _urls(data: bytes) -> list[tuple[int, int]]:
     spans = []
     for m in (*_found(data, b"://", _SCHEME_CHARS, _URL), *_found(data, b"www.", frozenset(), _URL)):
-        text = _url_text(m.group().decode("utf-8", "surrogateescape"))
-        if "." in text or "://" in text:
-            spans.append((m.start(), m.start() + len(text.encode("utf-8", "surrogateescape"))))
+        end = _url_end(m.group())
+        if end is not None:
+            spans.append((m.start(), m.start() + end))
     return spans
 
 
@@ -317,12 +324,38 @@ def _emails(data: bytes) -> list[tuple[int, int]]:
     return [m.span() for m in _found(data, b"@", _LOCAL_CHARS, _EMAIL)]
 
 
+# Stops that `_URL` lets into a match and that are printable: every other stop (a Unicode blank,
+# a format character) is not printable, which `str.isprintable` tells in one pass of C.
+_PRINTABLE_STOP = re.compile("[" + re.escape("".join(sorted(_URL_STOPS))) + "]")
+
+
+def _url_end(found: bytes) -> int | None:
+    """The length in bytes of the URL at the start of `found` (a match of `_URL`), or None when
+    what is left is not one (neither a dot nor `://` in it)."""
+    text = found.decode("utf-8", "surrogateescape")
+    if text.isprintable():  # (nearly every URL: no blank, control or format character in it)
+        stop = _PRINTABLE_STOP.search(text)
+        cut = _trimmed(text[: stop.start()] if stop else text)
+    else:
+        cut = _url_text(text)
+    if "." not in cut and "://" not in cut:
+        return None
+    return len(found) if cut is text else len(cut.encode("utf-8", "surrogateescape"))
+
+
 def _url_text(text: str) -> str:
-    """The URL at the start of `text` (a run without ASCII blanks or quotes)."""
+    """The URL at the start of `text` (a run without ASCII blanks or quotes), character by
+    character: `_url_end` comes here only for text with a character that is not printable."""
     for i, c in enumerate(text):
         if c in _URL_STOPS or c.isspace() or unicodedata.category(c) == "Cf":
             text = text[:i]
             break
+    return _trimmed(text)
+
+
+def _trimmed(text: str) -> str:
+    """`text` without the punctuation that ends a sentence after a URL, and without closing
+    brackets it did not open (`text` itself when there are none)."""
     while text:
         last = text[-1]
         if last in _URL_TRAILING or (last in _CLOSERS and text.count(_CLOSERS[last]) < text.count(last)):

@@ -30,8 +30,9 @@ from array import array
 from .engine import kernel
 from .engine.kernel import Counter
 from .engine.maps import CompiledMap
-from .pipeline import Pipeline, compose
+from .pipeline import PassTally, Pipeline, compose
 from .steps import CharMap
+from .steps.base import Rule
 from .stream.blocks import BLOCK_SIZE, positioned_blocks
 
 
@@ -92,6 +93,24 @@ class StepCounter:
             self.with_stops = Counter([*self.without_rules.changes, *self.stops])
 
         self.last: tuple[bytes | None, dict[str, int]] = (None, {})  # see block_pairs
+        # (block, rules that made no substitution in it, substitutions of the `tail` rules in it,
+        # its protected spans, (its pieces' text after the `prefix`, substitutions per pass) or None)
+        self.idle: tuple = (None, frozenset(), {}, [], None)
+        # Maps act on each character, rules within a line: a block's counts are the sum of its
+        # lines' counts (see `counts_of`). Other passes (Unicode forms...) are not assumed to.
+        self.line_local = all(isinstance(p, (CompiledMap, Rule)) for p in pipeline.passes)
+        # The rules that end the chain (no map after them), each the only pass of its name: their
+        # output is needed by no later count, so their counts are taken from the run (`idle`).
+        rule_names = [p.name for p in pipeline.passes if isinstance(p, Rule)]
+        self.tail: list[str] = []
+        for item in reversed(self.plan):
+            if isinstance(item, Segment) and not item.compiled:
+                continue
+            if isinstance(item, Segment) or not isinstance(item[1], Rule) or rule_names.count(item[1].name) != 1:
+                break
+            self.tail.append(item[1].name)
+        self.tail = [n for n in self.tail if sum(isinstance(i, tuple) and i[1].name == n for i in self.plan) == 1]
+        self.prefix = self._common_prefix()
         self.fused = None  # (mapping, stops, its codes in entry order) for counting while mapping
         self._fused_map = None  # its kernel map, built on first use
         passes = pipeline.map_passes
@@ -104,8 +123,36 @@ class StepCounter:
             if set(self.without_rules.changes) <= set(mapping):  # (X -> Y -> X would go uncounted)
                 self.fused = (mapping, stops, [None, *mapping])
 
+    def _common_prefix(self):
+        """Where the chain in step order and the compiled passes start alike (one map, then rules,
+        in the same order): (plan index after it, pass index after it, [(pass index, step) of its
+        rules], its map's Segment or None), or None. Counting a block there need not run those rules
+        again: their counts and the text after them are the run's."""
+        passes, k, j, first = self.pipeline.passes, 0, 0, None
+        while k < len(self.plan) and isinstance(self.plan[k], Segment) and not self.plan[k].compiled:
+            k += 1
+        if k < len(self.plan) and isinstance(self.plan[k], Segment):
+            if (
+                not (passes and isinstance(passes[0], CompiledMap))
+                or passes[0].mapping != self.plan[k].compiled.mapping
+            ):
+                return None
+            first, k, j = self.plan[k], k + 1, 1
+        rules = []
+        while k < len(self.plan) and j < len(passes) and isinstance(self.plan[k], tuple):
+            name, op = self.plan[k]
+            if not (isinstance(op, Rule) and type(passes[j]) is type(op) and passes[j].name == op.name):
+                break
+            rules.append((j, name))
+            k, j = k + 1, j + 1
+        return (k, j, rules, first) if rules else None
+
     def block_pairs(self, blocks, errors: str = "strict"):
-        """`Pipeline.block_pairs`, keeping the counts of each block in `last` (block, counts)."""
+        """`Pipeline.block_pairs`, keeping the counts of each block in `last` (block, counts), or
+        the rules that had nothing to do in it in `idle` (block, rule names)."""
+        if self.pipeline.protect is not None or self.fused is None or kernel.native is None:
+            yield from self._tallied_pairs(blocks, errors)
+            return
         compiled = None
         if self.fused is not None and kernel.native is not None:
             mapping, stops, codes = self.fused
@@ -128,6 +175,33 @@ class StepCounter:
                     continue
             yield block.data, self.pipeline.normalize_block(block.data, errors, block.offset, block.lines)
 
+    def _tallied_pairs(self, blocks, errors: str):
+        """The pipeline's pairs, noting for each block the rules the run found nothing to do for:
+        counting the block step by step need not run them (on text without elongations or blank
+        runs, say, their regular expressions over the whole block were most of what --stats cost).
+        A rule that matched nothing in the compiled passes matches nothing in step order either:
+        the passes are the steps, with rules moved only past maps that cannot change what they
+        match (see pipeline.compile_operations). Only for blocks run whole on the str path."""
+        passes = self.pipeline.passes
+        if self.pipeline.byte_stops is not None or not self.countable:
+            yield from self.pipeline.block_pairs(blocks, errors)
+            return
+        rules = [(i, p.name) for i, p in enumerate(passes) if isinstance(p, Rule)]
+        names = frozenset(name for _, name in rules)
+        tally = PassTally(len(passes), self.prefix[1] if self.prefix else None)
+        for before, after in self.pipeline.block_pairs(blocks, errors, tally=tally):
+            if tally.whole and (self.line_local or not tally.spans):
+                busy = {name for i, name in rules if tally.counts[i]}
+                known = {} if tally.spans else {name: tally.counts[i] for i, name in rules if name in self.tail}
+                resume = (tally.saved, tally.counts) if self.prefix and not tally.spans else None
+                self.idle = (before, names - busy, known, tally.spans, resume)
+            tally.counts, tally.whole, tally.spans, tally.saved = [0] * len(passes), True, [], []
+            yield before, after
+
+    def cut_pair(self):
+        """The pipeline's (file_blocks cuts a file's blocks with it, whoever normalizes them)."""
+        return self.pipeline.cut_pair()
+
     def iter_pairs(self, read, errors: str = "strict", block_size: int = BLOCK_SIZE):
         """`Pipeline.iter_pairs`, keeping the counts of each block in `last`."""
         return self.block_pairs(positioned_blocks(read, block_size, self.pipeline.cut_pair), errors)
@@ -135,10 +209,66 @@ class StepCounter:
     def counts_of(self, before: bytes, errors: str = "strict") -> dict[str, int]:
         """The counts of `before`: those kept while mapping it (`last`), or counted now."""
         block, totals = self.last
-        return totals if block is before else self.counts(before, errors)
+        if block is before:
+            return totals
+        block, idle, known, spans, resume = self.idle
+        if block is not before:
+            return self.counts(before, errors)
+        if resume is not None and self.countable:
+            return self._resumed(before, errors, idle, known, *resume)
+        if not spans:
+            return self.counts(before, errors, idle, known)
+        # The lines holding a protected span ran with sentinels in them: counted in full. The other
+        # lines ran as they are: counted knowing which rules found nothing in them.
+        regions: list[list[int]] = []  # [first byte of the span's first line, end of its last line]
+        for a, b in spans:
+            start = before.rfind(b"\n", 0, a) + 1
+            stop = before.find(b"\n", max(a, b - 1)) + 1 or len(before)
+            if regions and start < regions[-1][1]:  # (on a line of the span before)
+                regions[-1][1] = max(regions[-1][1], stop)
+            else:
+                regions.append([start, stop])
+        held = [before[start:stop] for start, stop in regions]
+        gaps = zip([0] + [stop for _, stop in regions], [start for start, _ in regions] + [len(before)], strict=True)
+        rest = [before[a:b] for a, b in gaps]
+        totals = self.counts(b"".join(held), errors)
+        for name, n in self.counts(b"".join(rest), errors, idle).items():
+            totals[name] += n
+        return totals
 
-    def counts(self, block: bytes, errors: str = "strict") -> dict[str, int]:
-        """Characters changed per step (step name -> count) when the pipeline runs on `block`."""
+    def _resumed(self, before, errors, idle, known, saved, substitutions) -> dict[str, int]:
+        """`counts` of `before`, its `prefix` taken from the run: the first map counted on the block,
+        the rules' substitutions as the run made them, then on from the text the run had there."""
+        k, _, rules, first = self.prefix
+        totals = dict.fromkeys(self.steps, 0)
+        if first is not None:
+            first.add(first.counter.in_utf8(before, errors), totals)
+        for j, name in rules:
+            totals[name] += substitutions[j]
+        text = "".join(saved)
+        for item in self.plan[k:]:
+            if isinstance(item, Segment):
+                item.add(item.counter.in_str(text), totals)
+                text = item.compiled.run(text)
+                continue
+            name, op = item
+            if isinstance(op, Rule) and (op.name in idle or op.name in known):
+                totals[name] += known.get(op.name, 0)
+                continue
+            text, n = op.run(text)
+            totals[name] += n
+        return totals
+
+    def counts(
+        self,
+        block: bytes,
+        errors: str = "strict",
+        idle: frozenset[str] = frozenset(),
+        known: dict[str, int] | None = None,
+    ) -> dict[str, int]:
+        """Characters changed per step (step name -> count) when the pipeline runs on `block`.
+        `idle`: names of rules known to make no substitution in `block`; `known`: substitutions of
+        rules of the chain's `tail` in `block` (neither is run)."""
         totals = dict.fromkeys(self.steps, 0)
         if not self.countable:
             _, counts = self.pipeline.step_counts(block.decode("utf-8", errors))
@@ -160,6 +290,9 @@ class StepCounter:
                 text = item.compiled.run(text)
             else:
                 name, op = item
+                if isinstance(op, Rule) and (op.name in idle or (known and op.name in known)):
+                    totals[name] += known.get(op.name, 0) if known else 0
+                    continue
                 text, n = op.run(text)
                 totals[name] += n
         return totals

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import io
 import re
+import unicodedata
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from arabic_norm import Pipeline, Protect, normalize
+from arabic_norm import protect as P
 from arabic_norm.stream.pool import normalize_file, normalize_stream
 from arabic_norm.stream.ring import write_file_ordered
 
@@ -53,6 +55,8 @@ def all_ways(pipeline: Pipeline, text: str) -> str:
         ("إلى: a.b@x.org؟", "الى: a.b@x.org؟", "an e-mail address"),
         ("@إبراهيم", "@ابراهيم", "a mention is not an address"),
         ("mailto:إ@x.org", "mailto:ا@x.org", "an address is ASCII: the letter before @ is text"),
+        ("http://x.org/إ\u00a0إ", "http://x.org/إ\u00a0ا", "a Unicode blank (no-break space) ends a URL"),
+        ("«http://x.org/إ»إ", "«http://x.org/إ»ا", "a closing guillemet ends a URL"),
     ],
 )
 def test_urls_and_addresses_are_kept(text, expected, why):
@@ -197,6 +201,109 @@ def test_spans_kept_and_the_rest_normalized_as_around_a_word(text, pipeline):
     pieces = stand_in.split("X")
     expected = pieces[0] + "".join(s + p for s, p in zip(spans, pieces[1:], strict=True))
     assert pipeline(text.replace("X", "Y")) == expected
+
+
+# The URL scan before it cut URLs with regular expressions (protect.py at commit 4dedc18): each
+# character of each URL went through this loop. The scan must find exactly the same spans.
+def old_urls(data: bytes) -> list[tuple[int, int]]:
+    spans = []
+    for m in (*P._found(data, b"://", P._SCHEME_CHARS, P._URL), *P._found(data, b"www.", frozenset(), P._URL)):
+        text = old_url_text(m.group().decode("utf-8", "surrogateescape"))
+        if "." in text or "://" in text:
+            spans.append((m.start(), m.start() + len(text.encode("utf-8", "surrogateescape"))))
+    return spans
+
+
+def old_url_text(text: str) -> str:
+    for i, c in enumerate(text):
+        if c in P._URL_STOPS or c.isspace() or unicodedata.category(c) == "Cf":
+            text = text[:i]
+            break
+    while text:
+        last = text[-1]
+        if last in P._URL_TRAILING or (last in P._CLOSERS and text.count(P._CLOSERS[last]) < text.count(last)):
+            text = text[:-1]
+        else:
+            break
+    return text
+
+
+# Pieces of text around URLs: Arabic, ASCII, what ends a URL (blanks of every kind, format
+# characters, quotes, guillemets, sentence punctuation, brackets), backticks, bytes that are not UTF-8.
+URL_PIECES = [
+    "إلى",
+    "أحمد",
+    "abc",
+    "x.org",
+    "/wiki/",
+    "_",
+    "(",
+    ")",
+    "[",
+    "]",
+    ".",
+    ",",
+    "؟",
+    "،",
+    "…",
+    "!",
+    "'",
+    "*",
+    " ",
+    "\t",
+    "\n",
+    "\u00a0",
+    "\u2003",
+    "\u3000",
+    "\u200f",
+    "\u200c",
+    "\u2066",
+    "\ufeff",
+    "\u00ad",
+    "\x1c",
+    "\x85",
+    "«",
+    "»",
+    "“",
+    "”",
+    "＂",
+    '"',
+    "<",
+    ">",
+    "`",
+    "```",
+    "@",
+    "a.b@x.org",
+    "://",
+    "www.",
+    "https://",
+    "http://ar.wikipedia.org/wiki/أحمد_شوقي",
+    "ftp+x-1.a://",
+    "\ue000",
+    "😀",
+]
+url_text = st.lists(
+    st.one_of(st.sampled_from(URL_PIECES).map(str.encode), st.sampled_from([b"\xff", b"\xd8", b"\xe2\x80"])),
+    max_size=30,
+).map(b"".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(url_text)
+def test_url_scan_finds_the_spans_the_character_loop_found(data):
+    assert P._urls(data) == old_urls(data)
+
+
+def test_url_ends_before_brackets_it_did_not_open_and_sentence_punctuation():
+    data = "(انظر http://x.org/a_(b))). ثم".encode()
+    assert [data[a:b].decode() for a, b in P._urls(data)] == ["http://x.org/a_(b)"]
+
+
+def test_url_scan_reference_finds_urls():
+    """The reference above is not vacuous: it finds URLs, cut where they end."""
+    data = "انظر https://x.org/إ_(أ)، و www.y.org.".encode()
+    assert [data[a:b].decode() for a, b in old_urls(data)] == ["https://x.org/إ_(أ)", "www.y.org"]
+    assert P._urls(data) == old_urls(data)
 
 
 # --- worker processes ---------------------------------------------------------------------------

@@ -308,9 +308,8 @@ def pairs_for(pipeline: Pipeline, source: Source, read, fd: int | None, settings
 
 def _runner(pipeline: Pipeline, settings: Settings):
     """What normalizes the blocks: the pipeline, or with --stats its StepCounter (the same output;
-    it counts while the kernel maps, see stats.py). With protected spans the pipeline itself runs
-    (the counter knows nothing of spans) and the counts are taken afterwards."""
-    if not settings.stats or pipeline.protect is not None:
+    it counts while the kernel maps, or notes which rules had nothing to do: see stats.py)."""
+    if not settings.stats:
         return pipeline
     from ..stats import step_counter
 

@@ -1,0 +1,101 @@
+"""--stats (stats.py): the StepCounter normalizes like the pipeline and counts what counting each
+block step by step counts, also where it takes counts from the run itself (rules that had nothing
+to do in a block, the rules that end the chain) instead of running those rules again."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from arabic_norm import Pipeline
+from arabic_norm.cli import command
+from arabic_norm.stats import StepCounter
+from arabic_norm.stream.blocks import Block
+
+from .conftest import ENGINES, using_engine
+
+
+@pytest.fixture(scope="module", autouse=True, params=ENGINES)
+def engine_path(request):
+    with using_engine(request.param):
+        yield request.param
+
+
+# Words that make the rules at the end of rule-heavy chains work (elongation, blank runs, trailing
+# blanks), words no rule touches, and what protection keeps (a URL holding an elongation).
+WORDS = ["جمييييل", "كتابٌ", "إلى", "هههههه", "  ", "\t", " \n", "\n", "ـ", "https://x.org/جمييييل", "a@b.org", "X"]
+block_text = st.lists(st.sampled_from(WORDS), max_size=20).map(" ".join)
+PRESETS = ["search", "quran", "default", "pyarabic", "camel"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.sampled_from(PRESETS), st.booleans(), st.lists(block_text, min_size=1, max_size=4))
+def test_counter_normalizes_like_the_pipeline_and_counts_like_counting_each_block(preset, protect, texts):
+    pipeline = Pipeline.preset(preset) if protect else Pipeline.preset(preset, protect=None)
+    counter = StepCounter(pipeline)
+    blocks = [Block(t.encode(), 0, 0) for t in texts]
+    pairs = list(pipeline.block_pairs(blocks))
+    seen = 0
+    for (before, after), expected in zip(counter.block_pairs(blocks), pairs, strict=True):
+        assert (before, after) == expected
+        # counts_of uses what the run noted about this block (when it was run whole); counts
+        # counts it from nothing
+        assert counter.counts_of(before) == counter.counts(before)
+        seen += 1
+    assert seen == len(pairs)
+
+
+def test_tail_rules_are_counted_from_the_run_where_the_block_was_run_whole():
+    """search ends with whitespace's two rules: their counts come from the run (blank runs: the
+    two double spaces and the tab), the same as counting the block again. So do the counts of the
+    map and rules it starts with (the same passes in the same order in the compiled chain)."""
+    counter = StepCounter(Pipeline.preset("search"))
+    assert counter.tail == ["blank-runs", "trailing-blanks"]
+    data = "جمييييل  كتاب\tإلى  ا\n".encode()
+    [(before, after)] = counter.block_pairs([Block(data, 0, 0)])
+    assert after == "جميل كتاب الي ا\n".encode()
+    block, idle, known, spans, resume = counter.idle
+    assert block is before and known == {"blank-runs": 3, "trailing-blanks": 0} and spans == []
+    assert resume is not None  # (and the rules the chain starts with are counted from the run too)
+    assert "trailing-blanks" in idle and "elongation" not in idle
+    assert counter.counts_of(before) == counter.counts(before)
+    assert counter.counts_of(before)["whitespace"] == 3
+
+
+def test_lines_with_protected_spans_are_counted_in_full_the_others_from_the_run():
+    """Line 2 holds a URL (the run saw a sentinel there): counted in full, its elongation too,
+    though the run found none; lines 1 and 3 ran as they are, and no elongation was found there."""
+    counter = StepCounter(Pipeline.preset("search"))
+    data = "كتاب  إلى\nانظر https://x.org/جمييييل\nإلى\n".encode()
+    [(before, _)] = counter.block_pairs([Block(data, 0, 0)])
+    block, idle, known, spans, _ = counter.idle
+    assert block is before and "elongation" in idle and known == {} and len(spans) == 1
+    counts = counter.counts_of(before)
+    assert counts == counter.counts(before)
+    assert (counts["elongation"], counts["whitespace"], counts["alef"]) == (1, 1, 2)
+
+
+def test_a_block_with_protected_spans_is_counted_whole_as_before(tmp_path):
+    """With protected spans the run saw sentinels, not the block: the counts are taken on the whole
+    block, URL included (elongation 2: one in the text, one in the URL path), as --stats always did."""
+    path = tmp_path / "in.txt"
+    path.write_text("جمييييل  كتابٌ  \nانظر https://x.org/جمييييل  و a@b.org\tإلى\n", encoding="utf-8")
+    result = CliRunner().invoke(command, ["--stats", "--preset", "search", str(path)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "جميل كتاب\nانظر https://x.org/جمييييل و a@b.org الي\n"
+    rows = {line.split()[0]: line.split()[-1] for line in result.stderr.splitlines() if line.strip()}
+    assert (rows["elongation"], rows["whitespace"], rows["alef"], rows["diacritics"]) == ("2", "4", "1", "1")
+
+
+def test_stats_on_a_file_without_protection(tmp_path):
+    """--no-protect --stats FILE: the counter cuts the file's blocks as the pipeline does (it once
+    failed there: the file reader asked the counter for the pipeline's cut)."""
+    path = tmp_path / "in.txt"
+    path.write_text("جمييييل  كتاب\n", encoding="utf-8")
+    result = CliRunner().invoke(command, ["--stats", "--no-protect", "--preset", "search", str(path)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "جميل كتاب\n"
+    rows = {line.split()[0]: line.split()[-1] for line in result.stderr.splitlines() if line.strip()}
+    assert (rows["elongation"], rows["whitespace"]) == ("1", "1")

@@ -457,31 +457,63 @@ def process_on_dask(address: str, pipeline: Pipeline, sources, targets: dict, se
             report.add(next(done))
 
 
-def _process_task(task):
-    """One file in a worker process (module level: it is pickled)."""
-    pipeline, item, target, settings = task
-    return process_file(pipeline, item, target, settings)
+def _process_batched(item, pipeline: Pipeline, settings: Settings) -> tuple[FileResult, str]:
+    """One file of a batch (in a worker process, or here): its result and what it wrote to stderr
+    (malformed records skipped...), which the parent writes just before reporting it, so that
+    messages come out in input order whichever worker ran the file. Module level: it is pickled."""
+    import io
+
+    source, target = item
+    messages = io.StringIO()
+    with contextlib.redirect_stderr(messages):
+        result = process_file(pipeline, source, target, settings)
+    return result, messages.getvalue()
+
+
+def _size(item) -> int:
+    """A file's weight in a batch: its size on disk (0 when it cannot be read: it is reported then)."""
+    try:
+        return os.stat(item[0].path).st_size
+    except (OSError, TypeError):
+        return 0
 
 
 def _process_across_files(pipeline: Pipeline, sources, targets: dict, settings: Settings, report, bar) -> None:
-    """-j N over many files: one file per task, results reported in input order."""
+    """-j N over many files: small files in batches (stream/pool.py `batches`: one task per batch,
+    the pipeline and settings sent once to each worker), a big file alone in its task; results
+    and messages reported in input order, exactly as with -j 1."""
     from ..stream.pool import map_ordered
 
-    for item in sources:
-        if isinstance(item, Missing):
-            report.missing(item.path)
     files = [s for s in sources if isinstance(s, Source)]
-    one_each = settings._replace(jobs=1)
-    tasks = [(pipeline, s, targets.get(s), one_each) for s in files]
-    outcomes = map_ordered(_process_task, tasks, jobs=settings.jobs, describe=lambda t: t[1].name, pipeline=pipeline)
-    for n, outcome in enumerate(outcomes, 1):
-        item = outcome.item[1]
-        error = outcome.error
-        result = FileResult(item.name, "error", str(error)) if error is not None else outcome.value
-        if bar:
-            bar.file(item.name, n, len(files))
-            bar.advance(result.bytes_read)
-        report.add(result)
+    items = [(s, targets.get(s)) for s in files]
+    shared = (pipeline, settings._replace(jobs=1))  # one worker per file: its blocks are not split
+    outcomes = map_ordered(
+        _process_batched,
+        items,
+        jobs=settings.jobs,
+        describe=lambda item: item[0].name,
+        pipeline=pipeline,
+        shared=shared,
+        weight=_size,
+    )
+    n = 0
+    with contextlib.closing(outcomes):  # the pool is shut down even if a missing path comes last
+        for item in sources:
+            if isinstance(item, Missing):
+                report.missing(item.path)
+                continue
+            outcome = next(outcomes)
+            n += 1
+            if outcome.error is not None:
+                result = FileResult(item.name, "error", str(outcome.error))
+            else:
+                result, messages = outcome.value
+                if messages:
+                    sys.stderr.write(messages)
+            if bar:
+                bar.file(item.name, n, len(files))
+                bar.advance(result.bytes_read)
+            report.add(result)
 
 
 def sync_written(results, targets: dict, settings: Settings) -> None:

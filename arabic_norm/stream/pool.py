@@ -92,10 +92,11 @@ def die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-def _init_worker(pipeline, parent: int | None = None) -> None:
+def _init_worker(pipeline, parent: int | None = None, shared: tuple = ()) -> None:
     if parent is not None:
         die_with_parent(parent)
     _STATE["pipeline"] = pipeline
+    _STATE["shared"] = shared  # map_ordered's arguments common to every item: sent once per worker
     if pipeline is not None:
         _ = pipeline.passes  # compile once per worker
 
@@ -127,18 +128,24 @@ def _run_range(path: str, start: int, end: int, errors: str) -> tuple[bool, Any]
 
 def _run_call(fn: Callable, item: Any) -> tuple[bool, Any]:
     try:
-        return True, fn(item)
+        return True, fn(item, *_STATE.get("shared", ()))
     except BaseException as e:
         return False, portable(e)
 
 
+def _run_batch(fn: Callable, items: list) -> list[tuple[bool, Any]]:
+    """A batch of map_ordered's items in one task: one round trip for them all, each item's error
+    its own (the others still run)."""
+    return [_run_call(fn, item) for item in items]
+
+
 # --- parent side --------------------------------------------------------------------------------
-def _executor(jobs: int, pipeline=None) -> ProcessPoolExecutor:
+def _executor(jobs: int, pipeline=None, shared: tuple = ()) -> ProcessPoolExecutor:
     from concurrent.futures import ProcessPoolExecutor
 
     if pipeline is not None:
         pipeline.prepare()  # before the workers fork: they inherit the tables
-    return ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(pipeline, os.getpid()))
+    return ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(pipeline, os.getpid(), shared))
 
 
 def _result(future: Future, where: str):
@@ -308,50 +315,96 @@ class Outcome:
         return self.value
 
 
+# Many small files: each task carries a batch of them, so that the round trip between processes
+# (and a worker's wake-up) is paid per batch, not per file. A batch closes when its files reach
+# BATCH_BYTES or BATCH_ITEMS; a run whose items all fit in one batch runs here, with no worker.
+BATCH_BYTES = 1 << 20
+BATCH_ITEMS = 256
+
+
+def batches(items: list, weight: Callable[[Any], int], max_weight: int = 0, max_items: int = 0) -> list[list]:
+    """`items` cut, in order, into consecutive batches of at most `max_items` (default BATCH_ITEMS),
+    each closed as soon as its `weight` reaches `max_weight` (default BATCH_BYTES; an item heavier
+    than that is a batch of its own)."""
+    max_weight, max_items = max_weight or BATCH_BYTES, max_items or BATCH_ITEMS
+    groups: list[list] = []
+    group: list = []
+    total = 0
+    for item in items:
+        group.append(item)
+        total += weight(item)
+        if total >= max_weight or len(group) >= max_items:
+            groups.append(group)
+            group, total = [], 0
+    if group:
+        groups.append(group)
+    return groups
+
+
 def map_ordered(
-    fn: Callable[[Any], Any],
+    fn: Callable[..., Any],
     items: Iterable[Any],
     *,
     jobs: int = 1,
     describe: Callable[[Any], str] = str,
     pipeline=None,
+    shared: tuple = (),
+    weight: Callable[[Any], int] | None = None,
 ) -> Iterator[Outcome]:
-    """Run `fn(item)` for every item in `jobs` processes; yield an `Outcome` per item, in order.
+    """Run `fn(item, *shared)` for every item in `jobs` processes; yield an `Outcome` per item, in order.
 
     `fn` must be a module-level function (it is pickled). An error is not raised here but handed
-    back as `outcome.error` (so the caller can report it and go on with the other files, then exit
+    back as `outcome.error` (so the caller can report it and go on with the other items, then exit
     with the right code); `outcome.result()` raises it. Errors that cannot cross the process
     boundary, and dead workers, become `WorkerError` naming `describe(item)`. `pipeline`, if given,
-    is compiled once per worker before the first task.
+    is compiled once per worker before the first task; `shared` is sent once to each worker (not
+    with every item). With `weight` (an item's size in bytes), items travel in `batches`: one task
+    per batch, no more workers than batches, and none at all for a single batch.
     """
     items = list(items)
-    jobs = min(resolve_jobs(jobs), len(items))  # no more workers than tasks
+    groups = batches(items, weight) if weight is not None else [[item] for item in items]
+    jobs = min(resolve_jobs(jobs), len(groups))  # no more workers than tasks
     if jobs <= 1:
         for item in items:
             try:
-                yield Outcome(item, fn(item))
+                yield Outcome(item, fn(item, *shared))
             except Exception as e:
                 yield Outcome(item, error=e)
         return
-    in_flight: deque[tuple[Any, Future]] = deque()
+    in_flight: deque[tuple[list, Future]] = deque()
 
-    def drain() -> Outcome:
-        item, future = in_flight.popleft()
+    def outcome(item, ok: bool, value) -> Outcome:
+        if ok:
+            return Outcome(item, value)
         try:
-            return Outcome(item, _result(future, describe(item)))
-        except Exception as e:
+            raise_from_worker(describe(item), value)
+        except Exception as e:  # input errors as they are, anything else a WorkerError naming the item
             if isinstance(e, (UndecodableInput, OSError, ValueError)) and not isinstance(e, WorkerError):
                 return Outcome(item, error=e)
             return Outcome(item, error=e if isinstance(e, WorkerError) else WorkerError(describe(item), str(e)))
+        raise AssertionError("raise_from_worker returned")  # pragma: no cover
 
-    with _executor(jobs, pipeline) as pool:
+    def drain() -> Iterator[Outcome]:
+        from concurrent.futures.process import BrokenProcessPool
+
+        group, future = in_flight.popleft()
         try:
-            for item in items:
-                in_flight.append((item, pool.submit(_run_call, fn, item)))
+            results = future.result()
+        except BrokenProcessPool as e:  # the worker died: every item of its batch is reported
+            for item in group:
+                yield Outcome(item, error=WorkerError(describe(item), f"a worker process died ({e})"))
+            return
+        for item, (ok, value) in zip(group, results, strict=True):
+            yield outcome(item, ok, value)
+
+    with _executor(jobs, pipeline, shared) as pool:
+        try:
+            for group in groups:
+                in_flight.append((group, pool.submit(_run_batch, fn, group)))
                 while len(in_flight) >= 2 * jobs:
-                    yield drain()
+                    yield from drain()
             while in_flight:
-                yield drain()
+                yield from drain()
         except BaseException:
             for _, future in in_flight:
                 future.cancel()

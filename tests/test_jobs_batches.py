@@ -136,8 +136,8 @@ def test_a_single_batch_runs_without_workers(tmp_path, tasks, capfd):
 
 def test_batches_keep_the_order_and_close_at_the_weight_or_the_count():
     sizes = [300, 300, 500, 2000, 10, 10, 10, 10, 10]
-    assert batches(sizes, int, max_weight=1000, max_items=3) == [[300, 300, 500], [2000], [10, 10, 10], [10, 10]]
-    assert batches([], int) == []
+    assert list(batches(sizes, int, max_weight=1000, max_items=3)) == [[300, 300, 500], [2000], [10, 10, 10], [10, 10]]
+    assert list(batches([], int)) == []
 
 
 def _double_or_fail(n: int, factor: int) -> int:

@@ -1,4 +1,4 @@
-"""One input from its source to its sink, and many inputs (in order, or one per worker with -j).
+"""One input from its source to its sink, and many inputs (in order, or in batches of files with -j).
 
     process_file: open once -> pairs_for (JSONL / table / blocks / byte ranges) -> SINKS[mode]
 
@@ -404,14 +404,15 @@ def _workers_writing(pipeline, source: Source, target, settings: Settings, out, 
 
 
 # --- many inputs --------------------------------------------------------------------------------
-# The modes that write nothing to stdout: with -j and several files, one file per worker process.
+# The modes that write nothing to stdout: with -j and several files, files in batches to worker processes.
 ACROSS_FILES = (WriteBack.OUTPUT, WriteBack.IN_PLACE, WriteBack.CHECK)
 
 
 def process_all(pipeline: Pipeline, sources, targets: dict, settings: Settings, report, bar=None) -> None:
     """Every input in order, each result handed to `report.add` (a path that does not exist to
-    `report.missing`). With -j N, in the modes that write nothing to stdout, and several files: one
-    file per worker process; otherwise one file after another here (-j then splits each file)."""
+    `report.missing`). With -j N, in the modes that write nothing to stdout, and several files: the
+    files in batches to worker processes; otherwise one file after another here (-j then splits
+    each file)."""
     files = [s for s in sources if isinstance(s, Source)]
     if settings.jobs > 1 and settings.mode in ACROSS_FILES and len(files) > 1:
         _process_across_files(pipeline, sources, targets, settings, report, bar)

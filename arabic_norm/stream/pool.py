@@ -1,8 +1,8 @@
 """All cores: across the blocks of one big stream, and across many files.
 
     >>> normalize_stream(pipeline, src.read, dst.write, jobs=2)          # one big file or stdin
-    >>> for outcome in map_ordered(process_file, tasks, jobs=4, describe=str):
-    ...     outcome.result()                                                # raises the worker's error
+    >>> for outcome in map_ordered(process, files, jobs=4, shared=(pipeline,), weight=size):
+    ...     outcome.result()                    # raises the worker's error; files sent in batches
 
 Both keep the order of the input (the output of `-j 4` is byte-identical to `-j 1`) and keep a
 bounded number of tasks in flight (`2 * jobs`), so memory stays flat whatever the input size: the
@@ -322,23 +322,21 @@ BATCH_BYTES = 1 << 20
 BATCH_ITEMS = 256
 
 
-def batches(items: list, weight: Callable[[Any], int], max_weight: int = 0, max_items: int = 0) -> list[list]:
+def batches(items: Iterable, weight: Callable[[Any], int], max_weight: int = 0, max_items: int = 0) -> Iterator[list]:
     """`items` cut, in order, into consecutive batches of at most `max_items` (default BATCH_ITEMS),
     each closed as soon as its `weight` reaches `max_weight` (default BATCH_BYTES; an item heavier
-    than that is a batch of its own)."""
+    than that is a batch of its own). Lazily: an item is weighed when its batch is made."""
     max_weight, max_items = max_weight or BATCH_BYTES, max_items or BATCH_ITEMS
-    groups: list[list] = []
     group: list = []
     total = 0
     for item in items:
         group.append(item)
         total += weight(item)
         if total >= max_weight or len(group) >= max_items:
-            groups.append(group)
+            yield group
             group, total = [], 0
     if group:
-        groups.append(group)
-    return groups
+        yield group
 
 
 def map_ordered(
@@ -362,9 +360,10 @@ def map_ordered(
     per batch, no more workers than batches, and none at all for a single batch.
     """
     items = list(items)
-    groups = batches(items, weight) if weight is not None else [[item] for item in items]
-    jobs = min(resolve_jobs(jobs), len(groups))  # no more workers than tasks
-    if jobs <= 1:
+    groups = batches(items, weight) if weight is not None else ([item] for item in items)
+    first = list(itertools.islice(groups, resolve_jobs(jobs)))  # read ahead: no more workers than tasks
+    jobs = len(first)
+    if jobs <= 1:  # one task (or none): no worker to start
         for item in items:
             try:
                 yield Outcome(item, fn(item, *shared))
@@ -399,7 +398,7 @@ def map_ordered(
 
     with _executor(jobs, pipeline, shared) as pool:
         try:
-            for group in groups:
+            for group in itertools.chain(first, groups):
                 in_flight.append((group, pool.submit(_run_batch, fn, group)))
                 while len(in_flight) >= 2 * jobs:
                     yield from drain()

@@ -9,12 +9,14 @@ tasks sent to workers, and with small batches (BATCH_ITEMS) so that a few dozen 
 from __future__ import annotations
 
 import gzip
+import os
 import shutil
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pytest
 
+from arabic_norm.cli import writeback
 from arabic_norm.cli.command import main
 from arabic_norm.stream import pool
 from arabic_norm.stream.pool import batches, map_ordered
@@ -152,3 +154,21 @@ def test_map_ordered_in_batches_keeps_the_order_and_each_items_error(monkeypatch
     outcomes = list(map_ordered(_double_or_fail, range(20), jobs=2, shared=(3,), weight=lambda n: 1))
     assert [o.value for o in outcomes] == [n * 3 if n != 7 else None for n in range(20)]
     assert "no 7" in str(outcomes[7].error)
+
+
+def test_a_stop_while_a_temporary_file_is_being_created_removes_it(tmp_path, monkeypatch):
+    """Ctrl-C on -j 2 -i over many small files: the workers spend much of their time creating
+    temporary files (a slow open on a busy disk), and a worker stopped right as the open returned
+    left its `.arabic-norm-tmp-*` file behind (made, not yet recorded). The stop handler
+    (remove_temporary_files) is run here exactly then: nothing is left."""
+    real_open = os.open
+
+    def open_then_stopped(path, flags, *args, **kwargs):
+        fd = real_open(path, flags, *args, **kwargs)
+        if os.path.basename(path).startswith(writeback.TEMP_PREFIX):
+            writeback.remove_temporary_files()  # what SIGTERM runs in a worker, at this moment
+        return fd
+
+    monkeypatch.setattr(os, "open", open_then_stopped)
+    writeback._temp_beside(str(tmp_path / "a.txt"))
+    assert list(tmp_path.iterdir()) == []

@@ -170,16 +170,22 @@ def _temp_tail(name: str) -> str:
 
 def _temp_beside(target: str) -> str:
     """Reserve a temporary name in the target's directory that ends like the target."""
-    import tempfile
 
     directory, name = os.path.split(target)
     directory = directory or "."
     _sweep_stale(directory)
     prefix = f"{TEMP_PREFIX}{os.getpid()}-"
-    fd, tmp = tempfile.mkstemp(prefix=prefix, suffix="-" + _temp_tail(name), dir=directory)
-    _live_temps.add(tmp)
-    os.close(fd)
-    return tmp
+    suffix = "-" + _temp_tail(name)
+    # The name is recorded before the file exists: a stop signal handled while the file is being
+    # created (a slow open, on a busy disk) still finds it to remove (see remove_temporary_files).
+    while True:
+        tmp = os.path.join(directory, prefix + os.urandom(4).hex() + suffix)
+        _live_temps.add(tmp)
+        try:
+            os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+            return tmp
+        except FileExistsError:  # (another file already has that name: never ours to remove)
+            _live_temps.discard(tmp)
 
 
 def _pid_alive(pid: int) -> bool:

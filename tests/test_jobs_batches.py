@@ -172,3 +172,21 @@ def test_a_stop_while_a_temporary_file_is_being_created_removes_it(tmp_path, mon
     monkeypatch.setattr(os, "open", open_then_stopped)
     writeback._temp_beside(str(tmp_path / "a.txt"))
     assert list(tmp_path.iterdir()) == []
+
+
+def _upper_or_die(name: str) -> str:
+    if name == "die":
+        os._exit(3)
+    return name.upper()
+
+
+def test_a_worker_dying_in_a_batch_is_reported_for_its_items(monkeypatch):
+    """A worker killed in the middle of a batch (out of memory...): each item of that batch is a
+    WorkerError naming the item, never a silent gap (a batch still running in the other worker
+    may fail with it: the pool is broken; which ones depends on timing, so only these are checked)."""
+    monkeypatch.setattr(pool, "BATCH_ITEMS", 2)
+    items = ["a", "b", "c", "d", "e", "die", "f", "g"]
+    outcomes = list(map_ordered(_upper_or_die, items, jobs=2, weight=lambda n: 1, describe=lambda n: f"file {n}"))
+    assert [o.item for o in outcomes] == items
+    assert isinstance(outcomes[4].error, pool.WorkerError) and "file e" in str(outcomes[4].error)
+    assert isinstance(outcomes[5].error, pool.WorkerError) and "file die" in str(outcomes[5].error)

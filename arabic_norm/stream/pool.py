@@ -389,9 +389,10 @@ def map_ordered(
         group, future = in_flight.popleft()
         try:
             results = future.result()
-        except BrokenProcessPool as e:  # the worker died: every item of its batch is reported
+        except Exception as e:  # the worker died (or its results could not travel back): the batch failed
+            why = f"a worker process died ({e})" if isinstance(e, BrokenProcessPool) else f"{type(e).__name__}: {e}"
             for item in group:
-                yield Outcome(item, error=WorkerError(describe(item), f"a worker process died ({e})"))
+                yield Outcome(item, error=WorkerError(describe(item), why))
             return
         for item, (ok, value) in zip(group, results, strict=True):
             yield outcome(item, ok, value)

@@ -459,12 +459,17 @@ def process_on_dask(address: str, pipeline: Pipeline, sources, targets: dict, se
 
 
 def _process_batched(item, pipeline: Pipeline, settings: Settings) -> tuple[FileResult, str]:
-    """One file of a batch (in a worker process, or here): its result and what it wrote to stderr
+    """One file of a batch: its result and, in a worker process, what it wrote to stderr
     (malformed records skipped...), which the parent writes just before reporting it, so that
-    messages come out in input order whichever worker ran the file. Module level: it is pickled."""
+    messages come out in input order whichever worker ran the file. (Here, in the parent, stderr
+    is left alone: a progress bar draws on it meanwhile.) Module level: it is pickled."""
     import io
 
+    from ..stream.pool import in_worker
+
     source, target = item
+    if not in_worker():
+        return process_file(pipeline, source, target, settings), ""
     messages = io.StringIO()
     with contextlib.redirect_stderr(messages):
         result = process_file(pipeline, source, target, settings)

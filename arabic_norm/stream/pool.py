@@ -101,6 +101,11 @@ def _init_worker(pipeline, parent: int | None = None, shared: tuple = ()) -> Non
         _ = pipeline.passes  # compile once per worker
 
 
+def in_worker() -> bool:
+    """Whether this process is a worker of one of these pools (its initializer ran)."""
+    return "shared" in _STATE
+
+
 def _run_block(block: bytes, errors: str, offset: int, lines: int) -> tuple[bool, Any]:
     try:
         return True, _STATE["pipeline"].normalize_block(block, errors, offset, lines)

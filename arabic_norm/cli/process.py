@@ -1,4 +1,4 @@
-"""One input from its source to its sink, and many inputs (in order, or one per worker with -j).
+"""One input from its source to its sink, and many inputs (in order, or in batches of files with -j).
 
     process_file: open once -> pairs_for (JSONL / table / blocks / byte ranges) -> SINKS[mode]
 
@@ -403,14 +403,15 @@ def _workers_writing(pipeline, source: Source, target, settings: Settings, out, 
 
 
 # --- many inputs --------------------------------------------------------------------------------
-# The modes that write nothing to stdout: with -j and several files, one file per worker process.
+# The modes that write nothing to stdout: with -j and several files, files in batches to worker processes.
 ACROSS_FILES = (WriteBack.OUTPUT, WriteBack.IN_PLACE, WriteBack.CHECK)
 
 
 def process_all(pipeline: Pipeline, sources, targets: dict, settings: Settings, report, bar=None) -> None:
     """Every input in order, each result handed to `report.add` (a path that does not exist to
-    `report.missing`). With -j N, in the modes that write nothing to stdout, and several files: one
-    file per worker process; otherwise one file after another here (-j then splits each file)."""
+    `report.missing`). With -j N, in the modes that write nothing to stdout, and several files: the
+    files in batches to worker processes; otherwise one file after another here (-j then splits
+    each file)."""
     files = [s for s in sources if isinstance(s, Source)]
     if settings.jobs > 1 and settings.mode in ACROSS_FILES and len(files) > 1:
         _process_across_files(pipeline, sources, targets, settings, report, bar)
@@ -456,31 +457,68 @@ def process_on_dask(address: str, pipeline: Pipeline, sources, targets: dict, se
             report.add(next(done))
 
 
-def _process_task(task):
-    """One file in a worker process (module level: it is pickled)."""
-    pipeline, item, target, settings = task
-    return process_file(pipeline, item, target, settings)
+def _process_batched(item, pipeline: Pipeline, settings: Settings) -> tuple[FileResult, str]:
+    """One file of a batch: its result and, in a worker process, what it wrote to stderr
+    (malformed records skipped...), which the parent writes just before reporting it, so that
+    messages come out in input order whichever worker ran the file. (Here, in the parent, stderr
+    is left alone: a progress bar draws on it meanwhile.) Module level: it is pickled."""
+    import io
+
+    from ..stream.pool import in_worker
+
+    source, target = item
+    if not in_worker():
+        return process_file(pipeline, source, target, settings), ""
+    messages = io.StringIO()
+    with contextlib.redirect_stderr(messages):
+        result = process_file(pipeline, source, target, settings)
+    return result, messages.getvalue()
+
+
+def _size(item) -> int:
+    """A file's weight in a batch: its size on disk (0 when it cannot be read: it is reported then)."""
+    try:
+        return os.stat(item[0].path).st_size
+    except (OSError, TypeError):
+        return 0
 
 
 def _process_across_files(pipeline: Pipeline, sources, targets: dict, settings: Settings, report, bar) -> None:
-    """-j N over many files: one file per task, results reported in input order."""
+    """-j N over many files: small files in batches (stream/pool.py `batches`: one task per batch,
+    the pipeline and settings sent once to each worker), a big file alone in its task; results
+    and messages reported in input order, exactly as with -j 1."""
     from ..stream.pool import map_ordered
 
-    for item in sources:
-        if isinstance(item, Missing):
-            report.missing(item.path)
     files = [s for s in sources if isinstance(s, Source)]
-    one_each = settings._replace(jobs=1)
-    tasks = [(pipeline, s, targets.get(s), one_each) for s in files]
-    outcomes = map_ordered(_process_task, tasks, jobs=settings.jobs, describe=lambda t: t[1].name, pipeline=pipeline)
-    for n, outcome in enumerate(outcomes, 1):
-        item = outcome.item[1]
-        error = outcome.error
-        result = FileResult(item.name, "error", str(error)) if error is not None else outcome.value
-        if bar:
-            bar.file(item.name, n, len(files))
-            bar.advance(result.bytes_read)
-        report.add(result)
+    items = [(s, targets.get(s)) for s in files]
+    shared = (pipeline, settings._replace(jobs=1))  # one worker per file: its blocks are not split
+    outcomes = map_ordered(
+        _process_batched,
+        items,
+        jobs=settings.jobs,
+        describe=lambda item: item[0].name,
+        pipeline=pipeline,
+        shared=shared,
+        weight=_size,
+    )
+    n = 0
+    with contextlib.closing(outcomes):  # the pool is shut down even if a missing path comes last
+        for item in sources:
+            if isinstance(item, Missing):
+                report.missing(item.path)
+                continue
+            outcome = next(outcomes)
+            n += 1
+            if outcome.error is not None:
+                result = FileResult(item.name, "error", str(outcome.error))
+            else:
+                result, messages = outcome.value
+                if messages:
+                    sys.stderr.write(messages)
+            if bar:
+                bar.file(item.name, n, len(files))
+                bar.advance(result.bytes_read)
+            report.add(result)
 
 
 def sync_written(results, targets: dict, settings: Settings) -> None:

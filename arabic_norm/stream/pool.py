@@ -1,8 +1,8 @@
 """All cores: across the blocks of one big stream, and across many files.
 
     >>> normalize_stream(pipeline, src.read, dst.write, jobs=2)          # one big file or stdin
-    >>> for outcome in map_ordered(process_file, tasks, jobs=4, describe=str):
-    ...     outcome.result()                                                # raises the worker's error
+    >>> for outcome in map_ordered(process, files, jobs=4, shared=(pipeline,), weight=size):
+    ...     outcome.result()                    # raises the worker's error; files sent in batches
 
 Both keep the order of the input (the output of `-j 4` is byte-identical to `-j 1`) and keep a
 bounded number of tasks in flight (`2 * jobs`), so memory stays flat whatever the input size: the
@@ -92,12 +92,18 @@ def die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-def _init_worker(pipeline, parent: int | None = None) -> None:
+def _init_worker(pipeline, parent: int | None = None, shared: tuple = ()) -> None:
     if parent is not None:
         die_with_parent(parent)
     _STATE["pipeline"] = pipeline
+    _STATE["shared"] = shared  # map_ordered's arguments common to every item: sent once per worker
     if pipeline is not None:
         _ = pipeline.passes  # compile once per worker
+
+
+def in_worker() -> bool:
+    """Whether this process is a worker of one of these pools (its initializer ran)."""
+    return "shared" in _STATE
 
 
 def _run_block(block: bytes, errors: str, offset: int, lines: int) -> tuple[bool, Any]:
@@ -127,18 +133,24 @@ def _run_range(path: str, start: int, end: int, errors: str) -> tuple[bool, Any]
 
 def _run_call(fn: Callable, item: Any) -> tuple[bool, Any]:
     try:
-        return True, fn(item)
+        return True, fn(item, *_STATE.get("shared", ()))
     except BaseException as e:
         return False, portable(e)
 
 
+def _run_batch(fn: Callable, items: list) -> list[tuple[bool, Any]]:
+    """A batch of map_ordered's items in one task: one round trip for them all, each item's error
+    its own (the others still run)."""
+    return [_run_call(fn, item) for item in items]
+
+
 # --- parent side --------------------------------------------------------------------------------
-def _executor(jobs: int, pipeline=None) -> ProcessPoolExecutor:
+def _executor(jobs: int, pipeline=None, shared: tuple = ()) -> ProcessPoolExecutor:
     from concurrent.futures import ProcessPoolExecutor
 
     if pipeline is not None:
         pipeline.prepare()  # before the workers fork: they inherit the tables
-    return ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(pipeline, os.getpid()))
+    return ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(pipeline, os.getpid(), shared))
 
 
 def _result(future: Future, where: str):
@@ -308,51 +320,105 @@ class Outcome:
         return self.value
 
 
+# Many small files: each task carries a batch of them, so that the round trip between processes
+# (and a worker's wake-up) is paid per batch, not per file. A batch closes when its files reach
+# BATCH_BYTES or BATCH_ITEMS; a run whose items all fit in one batch runs here, with no worker.
+BATCH_BYTES = 1 << 20
+BATCH_ITEMS = 256
+
+
+def batches(items: Iterable, weight: Callable[[Any], int], max_weight: int = 0, max_items: int = 0) -> Iterator[list]:
+    """`items` cut, in order, into consecutive batches of at most `max_items` (default BATCH_ITEMS),
+    each closed as soon as its `weight` reaches `max_weight` (default BATCH_BYTES; an item heavier
+    than that is a batch of its own). Lazily: an item is weighed when its batch is made."""
+    max_weight, max_items = max_weight or BATCH_BYTES, max_items or BATCH_ITEMS
+    group: list = []
+    total = 0
+    for item in items:
+        group.append(item)
+        total += weight(item)
+        if total >= max_weight or len(group) >= max_items:
+            yield group
+            group, total = [], 0
+    if group:
+        yield group
+
+
 def map_ordered(
-    fn: Callable[[Any], Any],
+    fn: Callable[..., Any],
     items: Iterable[Any],
     *,
     jobs: int = 1,
     describe: Callable[[Any], str] = str,
     pipeline=None,
+    shared: tuple = (),
+    weight: Callable[[Any], int] | None = None,
 ) -> Iterator[Outcome]:
-    """Run `fn(item)` for every item in `jobs` processes; yield an `Outcome` per item, in order.
+    """Run `fn(item, *shared)` for every item in `jobs` processes; yield an `Outcome` per item, in order.
 
     `fn` must be a module-level function (it is pickled). An error is not raised here but handed
-    back as `outcome.error` (so the caller can report it and go on with the other files, then exit
+    back as `outcome.error` (so the caller can report it and go on with the other items, then exit
     with the right code); `outcome.result()` raises it. Errors that cannot cross the process
     boundary, and dead workers, become `WorkerError` naming `describe(item)`. `pipeline`, if given,
-    is compiled once per worker before the first task.
+    is compiled once per worker before the first task; `shared` is sent once to each worker (not
+    with every item). With `weight` (an item's size in bytes), items travel in `batches`: one task
+    per batch, no more workers than batches, and none at all for a single batch.
     """
     items = list(items)
-    jobs = min(resolve_jobs(jobs), len(items))  # no more workers than tasks
-    if jobs <= 1:
-        for item in items:
-            try:
-                yield Outcome(item, fn(item))
-            except Exception as e:
-                yield Outcome(item, error=e)
+    groups = batches(items, weight) if weight is not None else ([item] for item in items)
+    first = list(itertools.islice(groups, resolve_jobs(jobs)))  # read ahead: no more workers than tasks
+    jobs = len(first)
+    if jobs <= 1:  # one task (or none): no worker to start
+        yield from _map_here(fn, items, shared)
         return
-    in_flight: deque[tuple[Any, Future]] = deque()
-
-    def drain() -> Outcome:
-        item, future = in_flight.popleft()
+    in_flight: deque[tuple[list, Future]] = deque()
+    with _executor(jobs, pipeline, shared) as pool:
         try:
-            return Outcome(item, _result(future, describe(item)))
-        except Exception as e:
-            if isinstance(e, (UndecodableInput, OSError, ValueError)) and not isinstance(e, WorkerError):
-                return Outcome(item, error=e)
-            return Outcome(item, error=e if isinstance(e, WorkerError) else WorkerError(describe(item), str(e)))
-
-    with _executor(jobs, pipeline) as pool:
-        try:
-            for item in items:
-                in_flight.append((item, pool.submit(_run_call, fn, item)))
+            for group in itertools.chain(first, groups):
+                in_flight.append((group, pool.submit(_run_batch, fn, group)))
                 while len(in_flight) >= 2 * jobs:
-                    yield drain()
+                    yield from _drain(in_flight, describe)
             while in_flight:
-                yield drain()
+                yield from _drain(in_flight, describe)
         except BaseException:
             for _, future in in_flight:
                 future.cancel()
             raise
+
+
+def _map_here(fn: Callable[..., Any], items: list, shared: tuple) -> Iterator[Outcome]:
+    """`map_ordered` in this process: the same outcomes, no worker."""
+    for item in items:
+        try:
+            yield Outcome(item, fn(item, *shared))
+        except Exception as e:
+            yield Outcome(item, error=e)
+
+
+def _drain(in_flight: deque, describe: Callable[[Any], str]) -> Iterator[Outcome]:
+    """The outcomes of the oldest batch in flight, in order."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    group, future = in_flight.popleft()
+    try:
+        results = future.result()
+    except Exception as e:  # the worker died (or its results could not travel back): the batch failed
+        why = f"a worker process died ({e})" if isinstance(e, BrokenProcessPool) else f"{type(e).__name__}: {e}"
+        for item in group:
+            yield Outcome(item, error=WorkerError(describe(item), why))
+        return
+    for item, (ok, value) in zip(group, results, strict=True):
+        yield _outcome(item, ok, value, describe)
+
+
+def _outcome(item, ok: bool, value, describe: Callable[[Any], str]) -> Outcome:
+    """One item's outcome from a worker: its value, or its error as raised here."""
+    if ok:
+        return Outcome(item, value)
+    try:
+        raise_from_worker(describe(item), value)
+    except Exception as e:  # input errors as they are, anything else a WorkerError naming the item
+        if isinstance(e, (UndecodableInput, OSError, ValueError)) and not isinstance(e, WorkerError):
+            return Outcome(item, error=e)
+        return Outcome(item, error=e if isinstance(e, WorkerError) else WorkerError(describe(item), str(e)))
+    raise AssertionError("raise_from_worker returned")  # pragma: no cover

@@ -73,7 +73,7 @@ def _file_layer() -> SimpleNamespace:
         FileResult=process.FileResult,
         DEFAULT_INCLUDE=discover.DEFAULT_INCLUDE,
         DEFAULT_EXCLUDE=discover.DEFAULT_EXCLUDE,
-        temp_pattern=".arabic-norm-*-",  # + the target's name: writeback._temp_beside's temporary files
+        temp_pattern=".arabic-norm-*-",  # + the target's name: atomic._temp_beside's temporary files
     )
 
 

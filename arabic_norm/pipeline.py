@@ -7,8 +7,8 @@
 A chain is immutable and pickles as its specification only (worker processes recompile it).
 It leaves protected spans (URLs, e-mail addresses, off regions...: see protect.py) as they are;
 `protect=None` turns that off.
-Compilation: every step builds its operations; adjacent code point maps are composed into one
-`CompiledMap`; context rules stay passes of their own, in order.
+Compilation (compiler.py): every step builds its operations; adjacent code point maps are composed
+into one `CompiledMap`; context rules stay passes of their own, in order.
 """
 
 from __future__ import annotations
@@ -16,154 +16,21 @@ from __future__ import annotations
 import functools
 import re
 import shlex
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from functools import cached_property
 
 from .chain import StepSpec, closest, parse_chain
+from .compiler import CUT_CANDIDATES, PassTally, compile_operations, run_plan, str_plan, untouched
 from .engine import kernel
 from .engine.maps import CompiledMap
 from .errors import ChainError
 from .presets import PRESETS
-from .protect import START, Protect, State, whole_lines
+from .protect import START, Protect, State
+from .splice import whole_lines
 from .steps import CharMap
-from .steps import chars as C
-from .steps.base import FormRule, LineRule, Rule
 from .steps.chars import LANGUAGES
-from .steps.compat import NFKCThenDelete
 from .stream.blocks import BLOCK_SIZE, BOM, Block, decode_error, positioned_blocks, safe_cut
-
-# The characters a long line without spaces may be cut between (those of them that a pipeline
-# leaves alone, see Pipeline.cut_pattern): letters and digits, which long unspaced lines are made of.
-CUT_CANDIDATES = (
-    "".join(
-        c
-        for c in map(chr, (*C.ARABIC_LETTERS, *range(ord("0"), ord("9") + 1), *range(ord("A"), ord("Z") + 1)))
-        if unicodedata.category(c)[0] in "LN"  # no combining mark (U+0670 is among the letters' code points)
-    )
-    + "abcdefghijklmnopqrstuvwxyz"
-)
-
-
-def _untouched(p, c: str) -> bool:
-    """Whether the pass `p` leaves the character `c` alone wherever it stands: a map does not map
-    it; a rule neither is triggered by it nor matches it; a Unicode form finds it stable (no
-    decomposition, not combining). Passes of other kinds are assumed to touch everything."""
-    if isinstance(p, CompiledMap):
-        return ord(c) not in p.mapping
-    if isinstance(p, Rule):
-        return c not in p.triggers and p.pattern.search(c) is None and p.run(c)[0] == c
-    if isinstance(p, (FormRule, NFKCThenDelete)):
-        return not unicodedata.decomposition(c) and not unicodedata.combining(c) and p.run(c)[0] == c
-    return False
-
-
-def compose(first: dict[int, str], then: dict[int, str]) -> dict[int, str]:
-    """The map equal to applying `first`, then `then`, in one pass."""
-    out = {k: "".join(then.get(ord(c), c) for c in v) for k, v in first.items()}
-    for k, v in then.items():
-        out.setdefault(k, v)
-    return out
-
-
-def commutes(rule, charmap: CharMap) -> bool:
-    """Whether `rule` then `charmap` equals `charmap` then `rule` (see Rule.alphabet)."""
-    if not getattr(rule, "alphabet", "") or "" in charmap.mapping.values():
-        return False
-    touched = {chr(k) for k in charmap.mapping}.union(*charmap.mapping.values())
-    return touched.isdisjoint(rule.alphabet)
-
-
-def skips_over(rule, charmap: CharMap) -> bool:
-    """Whether `charmap` then `rule` equals `rule` then `charmap` because the map only deletes
-    characters the rule steps over (see Rule.skips)."""
-    skips = getattr(rule, "skips", "")
-    return bool(skips) and all(v == "" and chr(k) in skips for k, v in charmap.mapping.items())
-
-
-def compile_operations(operations) -> list:
-    """Order-preserving compile: move rules past maps they commute with, merge adjacent
-    CharMaps; return passes: CompiledMap or rule objects, in order."""
-    ops = list(operations)
-    for i in range(1, len(ops)):  # bubble each rule left while an earlier map only deletes what it skips
-        j = i
-        while (
-            j > 0
-            and isinstance(ops[j - 1], CharMap)
-            and not isinstance(ops[j], CharMap)
-            and skips_over(ops[j], ops[j - 1])
-        ):
-            ops[j - 1], ops[j] = ops[j], ops[j - 1]
-            j -= 1
-    for i in range(len(ops) - 1, -1, -1):  # bubble each rule right while it commutes
-        j = i
-        while j + 1 < len(ops) and isinstance(ops[j + 1], CharMap) and commutes(ops[j], ops[j + 1]):
-            ops[j], ops[j + 1] = ops[j + 1], ops[j]
-            j += 1
-    passes: list = []
-    pending: dict[int, str] | None = None
-    for op in ops:
-        if isinstance(op, CharMap):
-            pending = dict(op.mapping) if pending is None else compose(pending, dict(op.mapping))
-            continue
-        if pending is not None:
-            passes.append(CompiledMap(pending))
-            pending = None
-        passes.append(op)
-    if pending is not None:
-        passes.append(CompiledMap(pending))
-    return [p for p in passes if not isinstance(p, CompiledMap) or p]
-
-
-def run_passes(passes, text: str) -> str:
-    for p in passes:
-        text = p.run(text) if isinstance(p, CompiledMap) else p.run(text)[0]
-    return text
-
-
-def str_plan(passes) -> list[tuple]:
-    """`passes` ready for `run_plan`: (finder, run, is_map) each. `finder` is a compiled class of a
-    rule's triggers, or None: Rule.run and LineRule.run do nothing unless one of their triggers
-    occurs, and one `search` in C says so faster than their own check (a generator over the
-    triggers), without a call; on short strings that check was most of the time."""
-    plan = []
-    for p in passes:
-        plain_rule = isinstance(p, Rule) and type(p).run in (Rule.run, LineRule.run) and p.triggers
-        finder = re.compile(f"[{re.escape(p.triggers)}]") if plain_rule else None
-        plan.append((finder, p.run, isinstance(p, CompiledMap)))
-    return plan
-
-
-def run_plan(plan, text: str, tally: PassTally | None = None) -> str:
-    """`run_passes` over a `str_plan`: the same result. With `tally`, the substitutions each rule
-    made are added to it (index of the pass in the plan), and the text before pass `tally.mark`
-    kept in `tally.saved`."""
-    for i, (finder, run, is_map) in enumerate(plan):
-        if tally is not None and i == tally.mark:
-            tally.saved.append(text)
-        if is_map:
-            text = run(text)
-        elif finder is None or finder.search(text) is not None:
-            text, n = run(text)
-            if tally is not None:
-                tally.counts[i] += n
-    if tally is not None and tally.mark == len(plan):
-        tally.saved.append(text)
-    return text
-
-
-class PassTally:
-    """What the passes of one block's run did, for --stats (stats.StepCounter): substitutions per
-    pass; `whole`: whether every pass ran on the str path (no map on the byte engine), so that a
-    rule that made none here makes none when the block is counted step by step; `spans`: the
-    block's protected spans (the lines that hold them ran with sentinels: not the block's text);
-    `saved`: the text of each piece before pass `mark` (None: not kept)."""
-
-    def __init__(self, passes: int, mark: int | None = None):
-        self.counts, self.whole, self.spans = [0] * passes, True, []
-        self.mark, self.saved = mark, []
-
 
 DEFAULT_PROTECT = Protect()
 
@@ -243,7 +110,7 @@ class Pipeline:
         them, would need them to be equal, like `elongation`, or to be marks, quotes or blanks),
         and no map or form changes them, so the cut does not move. A regular expression over the
         reversed text; None when no character qualifies (the line is then kept whole)."""
-        chars = [c for c in CUT_CANDIDATES if all(_untouched(p, c) for p in self.passes)]
+        chars = [c for c in CUT_CANDIDATES if all(untouched(p, c) for p in self.passes)]
         if not chars:
             return None
         charset = "".join(re.escape(c) for c in chars)

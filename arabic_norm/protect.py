@@ -21,7 +21,7 @@ the blanks before a URL are not end-of-line blanks.
 
 Fences and off regions span lines, hence blocks: `scan` is a small state machine over lines, and
 `State` is what it carries from the end of one block to the start of the next. `whole_lines`
-regroups blocks so that none ends inside a line (inline code, markers and user patterns may hold
+(splice.py) regroups blocks so that none ends inside a line (inline code, markers and user patterns may hold
 spaces, where a block may otherwise be cut). A worker process given a block in the middle of an
 input cannot know the state there without the text before it. Rather than scanning every input
 first, the parallel paths ask `stateless(block)`: a block with no marker, no backtick or tilde
@@ -37,13 +37,13 @@ from __future__ import annotations
 import mmap
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import NamedTuple
 
 from .errors import UndecodableInput
-from .stream.blocks import Block
+from .splice import apply, merge
 
 SENTINEL = "\ue000"  # stands for a protected span while the text around it is normalized
 MARKDOWN_SUFFIXES = (".md", ".markdown")
@@ -209,86 +209,6 @@ class Protect:
             offsets.append(at)
         char_spans = list(zip(offsets[::2], offsets[1::2], strict=True))
         return apply(text, char_spans, lambda piece, _: run(piece), SENTINEL)
-
-
-def apply(data, spans: list[tuple[int, int]], run, sentinel):
-    """`data` (bytes or str) with `run` applied outside `spans`: all at once with a sentinel for
-    each span, so that rules see a visible neighbour; each piece alone if a step touched a
-    sentinel (a step that deletes unlisted characters) or `data` holds one already."""
-    gaps = list(zip([0] + [b for _, b in spans], [a for a, _ in spans] + [None], strict=True))
-    if sentinel not in data:
-        joined = sentinel.join(data[a:b] for a, b in gaps)
-        out = run(joined, 0)
-        if out is joined:
-            return data
-        news = out.split(sentinel)
-        if len(news) == len(gaps):
-            return _interleave(data, spans, news)
-    news = [run(data[a:b], a) for a, b in gaps]
-    return _interleave(data, spans, news)
-
-
-def _interleave(data, spans, news):
-    parts = [news[0]]
-    for (a, b), new in zip(spans, news[1:], strict=True):
-        parts += [data[a:b], new]
-    out = data[:0].join(parts)
-    return data if out == data else out
-
-
-def merge(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Sorted spans with overlapping or touching ones joined, empty ones dropped."""
-    out: list[list[int]] = []
-    for a, b in sorted(s for s in spans if s[1] > s[0]):
-        if out and a <= out[-1][1]:
-            out[-1][1] = max(out[-1][1], b)
-        else:
-            out.append([a, b])
-    return [(a, b) for a, b in out]
-
-
-# A line longer than this is handed on in pieces (the scanner's state says the next piece begins
-# inside a line): memory stays bounded for any line, at the price that a URL or inline code span
-# cut at such a seam is protected as two parts.
-MAX_HELD = 8 << 20
-
-
-def whole_lines(blocks: Iterable[Block]) -> Iterator[Block]:
-    """The same bytes, regrouped so that no block but the last ends inside a line, unless the line
-    is longer than MAX_HELD (then it comes in pieces of about that size, cut where the blocks were)."""
-    held: list[Block] = []
-    size = 0
-    for block in blocks:
-        if block.verbatim:
-            yield block
-            continue
-        data = block.data
-        cut = max(data.rfind(b"\n"), data.rfind(b"\r")) + 1
-        if cut == 0:
-            held.append(block)
-            size += len(data)
-            if size >= MAX_HELD:
-                yield _joined(held)
-                held, size = [], 0
-            continue
-        if held:
-            head = Block(data[:cut], block.offset, block.lines)
-            yield _joined([*held, head])
-        else:
-            yield Block(data[:cut], block.offset, block.lines) if cut < len(data) else block
-        held, size = [], 0
-        if cut < len(data):
-            held = [Block(data[cut:], block.offset + cut, block.lines + data.count(b"\n", 0, cut))]
-            size = len(data) - cut
-    if held:
-        yield _joined(held)
-
-
-def _joined(blocks: list[Block]) -> Block:
-    """One block of consecutive blocks' bytes (joined once: linear in their size)."""
-    if len(blocks) == 1:
-        return blocks[0]
-    return Block(b"".join(b.data for b in blocks), blocks[0].offset, blocks[0].lines)
 
 
 # --- the pieces of the scanner -------------------------------------------------------------------

@@ -27,10 +27,11 @@ from __future__ import annotations
 import functools
 from array import array
 
+from .compiler import PassTally, compose
 from .engine import kernel
 from .engine.kernel import Counter
 from .engine.maps import CompiledMap
-from .pipeline import PassTally, Pipeline, compose
+from .pipeline import Pipeline
 from .steps import CharMap
 from .steps.base import Rule
 from .stream.blocks import BLOCK_SIZE, positioned_blocks
@@ -181,7 +182,7 @@ class StepCounter:
         runs, say, their regular expressions over the whole block were most of what --stats cost).
         A rule that matched nothing in the compiled passes matches nothing in step order either:
         the passes are the steps, with rules moved only past maps that cannot change what they
-        match (see pipeline.compile_operations). Only for blocks run whole on the str path."""
+        match (see compiler.compile_operations). Only for blocks run whole on the str path."""
         passes = self.pipeline.passes
         if self.pipeline.byte_stops is not None or not self.countable:
             yield from self.pipeline.block_pairs(blocks, errors)

@@ -18,9 +18,6 @@ MODULES = sorted(
     if ">>>" in path.read_text(encoding="utf-8")
 )
 OPTIONAL = {"arabic_norm.pandas": "pandas", "arabic_norm.dask": "dask"}
-# TODO issue 12: pool.py's examples sketch a call with names they never define; the module is being
-# split in parallel work, which should make them run and take it off this list.
-NOT_RUN = {"arabic_norm.stream.pool": "illustrative examples (undefined names)"}
 
 
 def test_the_examples_are_found():
@@ -30,8 +27,6 @@ def test_the_examples_are_found():
 
 @pytest.mark.parametrize("name", MODULES)
 def test_docstring_examples_run(name):
-    if name in NOT_RUN:
-        pytest.skip(NOT_RUN[name])
     if name in OPTIONAL:
         pytest.importorskip(OPTIONAL[name])
     module = importlib.import_module(name)

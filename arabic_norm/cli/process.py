@@ -1,15 +1,14 @@
-"""One input from its source to its sink, and many inputs (in order, or in batches of files with -j).
+"""One input from its source to its sink.
 
     process_file: open once -> pairs_for (JSONL / table / blocks / byte ranges) -> SINKS[mode]
 
 Everything streams in line-aligned blocks (see stream/blocks.py), so memory stays flat whatever the
 size of the input; `process_file` is the unit handed to worker processes and returns a FileResult.
-Where the pairs go is in writeback.py, which inputs in discover.py.
+Where the pairs go is in writeback.py, which inputs in discover.py, many inputs in many.py.
 """
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import os
 import stat
@@ -17,25 +16,24 @@ import sys
 from collections.abc import Callable
 from typing import BinaryIO, NamedTuple
 
-from ..errors import InputError, UndecodableInput, UsageError
+from ..errors import InputError, UndecodableInput
 from ..pipeline import Pipeline
-from ..stream.blocks import BLOCK_SIZE, FILE_BLOCK_SIZE, file_blocks, lines_counted_in, ready_reader
+from ..stream.blocks import BLOCK_SIZE, FILE_BLOCK_SIZE, file_blocks, lines_counted_in
 from ..stream.compression import is_compressed, open_compressed
-from .discover import Missing, Source, plain_name
-from .streams import WRITE_ERRNOS, OutputError, StdoutWriter
-from .writeback import SINKS, WriteBack, sync_directories, write_file
+
+# Imported here, not when -j first needs it: importing it between opening an input and reading it
+# by path (file_pairs) would widen the moment in which an editor's save goes unnoticed.
+from ..stream.parallel import WORKER_BLOCK_SIZE, file_pairs, parallel_pairs
+from .atomic import write_file
+from .discover import Source, plain_name
+from .stdin import compressed_kind, compressed_stdin_message, stdin_head, stdin_reader
+from .streams import WRITE_ERRNOS, OutputError
+from .writeback import SINKS, WriteBack
 from .writeback import refusal as in_place_refusal
 
 # A file found by recursion whose first bytes hold a NUL byte is binary and skipped (as git and
 # grep decide). Files named on the command line are always processed: NUL is valid text.
 BINARY_SNIFF = 8192
-
-
-def same_file(a: str, b: str) -> bool:
-    try:
-        return os.path.samefile(a, b)
-    except OSError:
-        return os.path.realpath(a) == os.path.realpath(b)
 
 
 def _prepend(head: bytes, read: Callable[[int], bytes]) -> Callable[[int], bytes]:
@@ -55,7 +53,7 @@ class Settings(NamedTuple):
     errors: str = "strict"
     block_size: int = BLOCK_SIZE
     stats: bool = False
-    jobs: int = 1  # worker processes for the blocks of this input (stream/pool.py)
+    jobs: int = 1  # worker processes for the blocks of this input (stream/parallel.py)
     fields: tuple[str, ...] = ()  # JSONL: normalize only these fields (formats/)
     columns: tuple[str, ...] = ()  # CSV/TSV: normalize only these columns
     on_error: str = "fail"  # malformed JSONL line / CSV record: skip (copy unchanged, report) | fail
@@ -112,6 +110,15 @@ class Tally:
         return FileResult(source.name, status, message, self.counts, self.bytes_read)
 
 
+class LeftAlone(Exception):
+    """The input is left as it is before any of it is normalized: `status` (skipped | error) and
+    the `message` of its result."""
+
+    def __init__(self, status: str, message: str):
+        super().__init__(message)
+        self.status, self.message = status, message
+
+
 def process_file(
     pipeline: Pipeline,
     source: Source,
@@ -134,44 +141,61 @@ def process_file(
         out = sys.stdout.buffer
     try:
         if source.path is None:
-            read = _stdin_reader()
-            head = _stdin_head(read, settings.block_size)
-            if kind := compressed_kind(head):
-                return tally.result(source, "error", compressed_stdin_message(kind))
-            changed = _normalize(pipeline, source, _prepend(head, read), None, target, settings, out, tally)
+            changed = _from_stdin(pipeline, source, target, settings, out, tally)
         else:
-            if source.found and (kind := _special_kind(source.path)):  # never opened: it could block
-                return tally.result(source, "skipped", f"{kind}, not a regular file, skipped")
-            if why := in_place_refusal(source, settings.mode):  # -i: a FIFO, a link leading out of the tree
-                return tally.result(source, "skipped" if source.found else "error", why)
-            with open_compressed(source.path, "rb") as f:
-                if settings.mode == WriteBack.IN_PLACE:
-                    out = f  # the in-place sink copies unchanged blocks through this same descriptor
-                read = getattr(f, "read1", f.read)
-                if source.found:
-                    head = f.read(BINARY_SNIFF)
-                    if b"\0" in head:
-                        return tally.result(source, "skipped", "binary file (NUL byte), skipped")
-                    read = _prepend(head, read)
-                fd = None if is_compressed(source.path) else f.fileno()
-                changed = _normalize(pipeline, source, read, fd, target, settings, out, tally)
+            changed = _from_file(pipeline, source, target, settings, out, tally)
+    except LeftAlone as e:
+        return tally.result(source, e.status, e.message)
     except UndecodableInput as e:
         return tally.result(source, "error", f"line {e.line}, byte offset {e.offset}: {e.reason}")
     except (BrokenPipeError, OutputError):  # the output failed: the run stops (see streams.py)
         raise
     except OSError as e:  # unreadable, or failing while read (e.g. EIO)
-        if settings.mode == WriteBack.STDOUT and e.errno in WRITE_ERRNOS:  # a worker writing stdout
-            raise OutputError(e) from None
-        message = e.strerror or str(e)
-        if e.filename and e.filename != source.path:
-            message += f": {e.filename}"
-        return tally.result(source, "error", message)
+        return tally.result(source, "error", _read_error(e, source, settings))
     except InputError as e:  # malformed JSONL/CSV, a missing column, corrupt .xz/.zst, a failed worker
         return tally.result(source, "error", str(e))
     result = tally.result(source, "changed" if changed else "unchanged")
     if not isinstance(changed, bool):  # the check sink says which line changes first
         result.line = changed
     return result
+
+
+def _from_stdin(pipeline, source: Source, target, settings: Settings, out, tally: Tally) -> bool | int:
+    read = stdin_reader()
+    head = stdin_head(read, settings.block_size)
+    if kind := compressed_kind(head):
+        raise LeftAlone("error", compressed_stdin_message(kind))
+    return _normalize(pipeline, source, _prepend(head, read), None, target, settings, out, tally)
+
+
+def _from_file(pipeline, source: Source, target, settings: Settings, out, tally: Tally) -> bool | int:
+    """The file at `source.path`, opened once: -i rewrites it through this same descriptor."""
+    if source.found and (kind := _special_kind(source.path)):  # never opened: it could block
+        raise LeftAlone("skipped", f"{kind}, not a regular file, skipped")
+    if why := in_place_refusal(source, settings.mode):  # -i: a FIFO, a link leading out of the tree
+        raise LeftAlone("skipped" if source.found else "error", why)
+    with open_compressed(source.path, "rb") as f:
+        if settings.mode == WriteBack.IN_PLACE:
+            out = f  # the in-place sink copies unchanged blocks through this same descriptor
+        read = getattr(f, "read1", f.read)
+        if source.found:
+            head = f.read(BINARY_SNIFF)
+            if b"\0" in head:
+                raise LeftAlone("skipped", "binary file (NUL byte), skipped")
+            read = _prepend(head, read)
+        fd = None if is_compressed(source.path) else f.fileno()
+        return _normalize(pipeline, source, read, fd, target, settings, out, tally)
+
+
+def _read_error(e: OSError, source: Source, settings: Settings) -> str:
+    """The message for an input that could not be read; a worker's failing write to stdout is
+    the output's failure (OutputError: the run stops)."""
+    if settings.mode == WriteBack.STDOUT and e.errno in WRITE_ERRNOS:  # a worker writing stdout
+        raise OutputError(e) from None
+    message = e.strerror or str(e)
+    if e.filename and e.filename != source.path:
+        message += f": {e.filename}"
+    return message
 
 
 # Files whose quoting a text chain breaks (the `quotes` step writes `"`): refused without
@@ -220,59 +244,6 @@ def for_file(pipeline: Pipeline, name: str | None) -> Pipeline:
     return pipeline if protect is pipeline.protect else _with_protect(pipeline, protect)
 
 
-# What compressed data starts with: (format, the command that decompresses it, the file suffix).
-# bzip2's "BZh" is also text: its block header (or an empty stream's end) must follow the level.
-MAGIC = {
-    b"\x1f\x8b": ("gzip", "zcat", "gz"),
-    b"\xfd7zXZ\x00": ("xz", "xzcat", "xz"),
-    b"\x28\xb5\x2f\xfd": ("zstd", "zstdcat", "zst"),
-}
-BZIP2_BLOCKS = (b"1AY&SY", b"\x17rE8P\x90")
-MAGIC_LENGTH = 10  # "BZh9" + a block header
-
-
-def compressed_kind(head: bytes) -> tuple[str, str, str] | None:
-    """(format, decompressing command, suffix) when `head`, the first bytes of stdin, is compressed data."""
-    for magic, kind in MAGIC.items():
-        if head.startswith(magic):
-            return kind
-    if head[:3] == b"BZh" and head[3:4] in b"123456789" and head[4:10] in BZIP2_BLOCKS and head[3:4]:
-        return "bzip2", "bzcat", "bz2"
-    return None
-
-
-def compressed_stdin_message(kind: tuple[str, str, str]) -> str:
-    name, command, suffix = kind
-    return (
-        f"{name}-compressed data on stdin: decompress it first ({command} FILE.{suffix} | arabic-norm ...), "
-        f"or give the path (arabic-norm ... FILE.{suffix}): a .{suffix} file is read and written compressed"
-    )
-
-
-def _stdin_head(read: Callable[[int], bytes], size: int) -> bytes:
-    """The first bytes of stdin: one read, and more only while they could still be the start of
-    compressed data (a line typed or streamed goes through at once)."""
-    head = read(size)
-    while head and len(head) < MAGIC_LENGTH and _magic_prefix(head):
-        more = read(size)
-        if not more:
-            break
-        head += more
-    return head
-
-
-def _magic_prefix(head: bytes) -> bool:
-    return any(m.startswith(head[: len(m)]) or head.startswith(m) for m in (*MAGIC, b"BZh"))
-
-
-def _stdin_reader() -> Callable[[int], bytes]:
-    stdin = sys.stdin.buffer
-    read = getattr(stdin, "read1", stdin.read)
-    with contextlib.suppress(AttributeError, OSError, ValueError):  # no descriptor (tests)
-        read = ready_reader(read, stdin.fileno())
-    return read
-
-
 def _normalize(pipeline, source: Source, read, fd: int | None, target, settings: Settings, out, tally: Tally) -> bool:
     """Source -> pairs -> sink; returns whether the text changed. `read` reads the opened input,
     `fd` is its descriptor when it is an uncompressed file."""
@@ -293,8 +264,6 @@ def pairs_for(pipeline: Pipeline, source: Source, read, fd: int | None, settings
     if settings.fields or settings.columns:
         return _record_pairs(pipeline, source, read, settings)
     if settings.jobs != 1:
-        from ..stream.pool import WORKER_BLOCK_SIZE, file_pairs, parallel_pairs
-
         size = max(settings.block_size, WORKER_BLOCK_SIZE)
         if source.path is not None and not is_compressed(source.path):  # workers read their ranges
             return file_pairs(pipeline, source.path, settings.errors, size, jobs=settings.jobs)
@@ -319,7 +288,9 @@ def _runner(pipeline: Pipeline, settings: Settings):
 def _record_pairs(pipeline, source, read, settings):
     """(input, output) pairs for --field (JSONL) or --column (CSV/TSV); malformed records skipped
     with --on-error skip are reported on stderr with their line numbers."""
-    from ..formats.table import RecordStats, format_of, iter_jsonl, iter_table
+    from ..formats.jsonl import iter_jsonl
+    from ..formats.records import RecordStats, format_of
+    from ..formats.table import iter_table
 
     stats = RecordStats()
     if settings.fields:
@@ -387,7 +358,6 @@ def _seekable(source) -> bool:
 
 
 def _workers_writing(pipeline, source: Source, target, settings: Settings, out, tally: Tally) -> bool:
-    from ..stream.pool import WORKER_BLOCK_SIZE
     from ..stream.ring import write_file_ordered
 
     def write_into(f: BinaryIO) -> bool:
@@ -400,144 +370,3 @@ def _workers_writing(pipeline, source: Source, target, settings: Settings, out, 
     if settings.mode == WriteBack.STDOUT:
         return write_into(out)
     return write_file(write_into, source, target, sync=settings.fsync)
-
-
-# --- many inputs --------------------------------------------------------------------------------
-# The modes that write nothing to stdout: with -j and several files, files in batches to worker processes.
-ACROSS_FILES = (WriteBack.OUTPUT, WriteBack.IN_PLACE, WriteBack.CHECK)
-
-
-def process_all(pipeline: Pipeline, sources, targets: dict, settings: Settings, report, bar=None) -> None:
-    """Every input in order, each result handed to `report.add` (a path that does not exist to
-    `report.missing`). With -j N, in the modes that write nothing to stdout, and several files: the
-    files in batches to worker processes; otherwise one file after another here (-j then splits
-    each file)."""
-    files = [s for s in sources if isinstance(s, Source)]
-    if settings.jobs > 1 and settings.mode in ACROSS_FILES and len(files) > 1:
-        _process_across_files(pipeline, sources, targets, settings, report, bar)
-        return
-    if settings.jobs > 1 and (settings.fields or settings.columns):
-        raise UsageError(
-            "-j with --field/--column: records are not split across workers; -j runs one file per worker "
-            "with several files and -i, --check or --output-dir"
-        )
-    out = StdoutWriter(sys.stdout.buffer) if settings.mode in (WriteBack.STDOUT, WriteBack.DIFF) else None
-    n = 0
-    for item in sources:
-        if isinstance(item, Missing):
-            report.missing(item.path)
-            continue
-        n += 1
-        if bar:
-            bar.file(item.name, n, len(files))
-        on_block = bar.advance if bar else None
-        report.add(process_file(pipeline, item, targets.get(item), settings, out=out, on_block=on_block))
-
-
-def process_on_dask(address: str, pipeline: Pipeline, sources, targets: dict, settings: Settings, report) -> None:
-    """--dask: one task per file on the cluster at `address` (arabic_norm.dask), results reported
-    in input order, as `process_all` reports them."""
-    try:
-        from distributed import Client
-
-        from ..dask import run_tasks
-    except ImportError as e:
-        raise UsageError(f"--dask needs dask and distributed (pip install dask distributed): {e}") from None
-    try:
-        client = Client(address)
-    except (OSError, ValueError, TypeError) as e:
-        raise UsageError(f"--dask {address}: cannot reach the scheduler: {e}") from None
-    with client:
-        tasks = [(pipeline, s, targets[s], settings) for s in sources if isinstance(s, Source)]
-        done = iter(run_tasks(client, tasks))
-    for item in sources:
-        if isinstance(item, Missing):
-            report.missing(item.path)
-        else:
-            report.add(next(done))
-
-
-def _process_batched(item, pipeline: Pipeline, settings: Settings) -> tuple[FileResult, str]:
-    """One file of a batch: its result and, in a worker process, what it wrote to stderr
-    (malformed records skipped...), which the parent writes just before reporting it, so that
-    messages come out in input order whichever worker ran the file. (Here, in the parent, stderr
-    is left alone: a progress bar draws on it meanwhile.) Module level: it is pickled."""
-    import io
-
-    from ..stream.pool import in_worker
-
-    source, target = item
-    if not in_worker():
-        return process_file(pipeline, source, target, settings), ""
-    messages = io.StringIO()
-    with contextlib.redirect_stderr(messages):
-        result = process_file(pipeline, source, target, settings)
-    return result, messages.getvalue()
-
-
-def _size(item) -> int:
-    """A file's weight in a batch: its size on disk (0 when it cannot be read: it is reported then)."""
-    try:
-        return os.stat(item[0].path).st_size
-    except (OSError, TypeError):
-        return 0
-
-
-def _process_across_files(pipeline: Pipeline, sources, targets: dict, settings: Settings, report, bar) -> None:
-    """-j N over many files: small files in batches (stream/pool.py `batches`: one task per batch,
-    the pipeline and settings sent once to each worker), a big file alone in its task; results
-    and messages reported in input order, exactly as with -j 1."""
-    from ..stream.pool import map_ordered
-
-    files = [s for s in sources if isinstance(s, Source)]
-    items = [(s, targets.get(s)) for s in files]
-    shared = (pipeline, settings._replace(jobs=1))  # one worker per file: its blocks are not split
-    outcomes = map_ordered(
-        _process_batched,
-        items,
-        jobs=settings.jobs,
-        describe=lambda item: item[0].name,
-        pipeline=pipeline,
-        shared=shared,
-        weight=_size,
-    )
-    n = 0
-    with contextlib.closing(outcomes):  # the pool is shut down even if a missing path comes last
-        for item in sources:
-            if isinstance(item, Missing):
-                report.missing(item.path)
-                continue
-            outcome = next(outcomes)
-            n += 1
-            if outcome.error is not None:
-                result = FileResult(item.name, "error", str(outcome.error))
-            else:
-                result, messages = outcome.value
-                if messages:
-                    sys.stderr.write(messages)
-            if bar:
-                bar.file(item.name, n, len(files))
-                bar.advance(result.bytes_read)
-            report.add(result)
-
-
-def sync_written(results, targets: dict, settings: Settings) -> None:
-    """At the end of a run, fsync once each directory a file was renamed into: with -i always (the
-    rewritten files are then durable when the command returns), with -o/--output-dir only with
-    --fsync (with the directories above, which --output-dir may have created)."""
-    if settings.mode == WriteBack.IN_PLACE:
-        paths = [r.source for r in results if r.changed]
-    elif settings.mode == WriteBack.OUTPUT and settings.fsync:
-        target_of = {s.name: t for s, t in targets.items()}
-        paths = [target_of[r.source] for r in results if r.status in ("changed", "unchanged") and r.source in target_of]
-    else:
-        return
-    directories = set()
-    for path in paths:
-        directory = os.path.dirname(os.path.realpath(path))
-        while directory not in directories:
-            directories.add(directory)
-            if settings.mode == WriteBack.IN_PLACE:
-                break
-            directory = os.path.dirname(directory)
-    sync_directories(directories)

@@ -18,7 +18,8 @@ from .argv import DASHDASH, check_paths, input_paths, split_args
 from .config import Config, load_config, search_start
 from .discover import DEFAULT_EXCLUDE, DEFAULT_INCLUDE, Source, discover
 from .listing import explain_sample, print_steps
-from .process import Settings, process_all, process_on_dask, same_file, sync_written
+from .many import process_all, process_on_dask, sync_written
+from .process import Settings
 from .report import EXIT_OK, Report, Reporter, print_stats, progress_bar
 from .streams import names_stdout, refuse_feedback, stdout_closed, stdout_errors
 from .writeback import WriteBack, choose
@@ -84,7 +85,7 @@ class Request:
     def settings(self, write_back: WriteBack, config) -> Settings:
         jobs = self.jobs
         if jobs != 1:
-            from ..stream.pool import resolve_jobs
+            from ..stream.workers import resolve_jobs
 
             jobs = resolve_jobs(jobs)
         return Settings(
@@ -270,6 +271,13 @@ def needs_stdout(what: str) -> None:
 def _configured(globs: tuple[str, ...] | None, default: tuple[str, ...]) -> tuple[str, ...]:
     """The configuration's globs when it gives the key (`exclude = []`: none), else the default."""
     return default if globs is None else globs
+
+
+def same_file(a: str, b: str) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return os.path.realpath(a) == os.path.realpath(b)
 
 
 def output_targets(sources, output: str | None, output_dir: str | None) -> dict[Source, str]:

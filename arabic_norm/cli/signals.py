@@ -5,7 +5,7 @@ The parent process removes the temporary files it has not committed, writes one 
 the handler ends the process itself (`os._exit`) instead of raising KeyboardInterrupt, so no
 traceback is printed and nothing waits for a pool's queue or for a worker to finish its block.
 Worker processes ignore SIGINT (Ctrl-C reaches the whole process group; the parent decides) and
-end on SIGTERM, which they also get when their parent dies (see stream/pool.py `die_with_parent`),
+end on SIGTERM, which they also get when their parent dies (see stream/workers.py `die_with_parent`),
 removing their own temporary files first. A file being replaced is therefore either the complete
 old or the complete new file, and at most a `.arabic-norm-tmp-*` file is left, by kill -9 only
 (the next run writing in that directory removes it).
@@ -17,7 +17,7 @@ import contextlib
 import os
 import signal
 
-from ..stream import pool
+from ..stream import workers
 from .writeback import remove_temporary_files
 
 MESSAGES = {signal.SIGINT: "interrupted", signal.SIGTERM: "terminated"}
@@ -35,5 +35,5 @@ def install() -> None:
     remove their temporary files when they are stopped."""
     for signum in MESSAGES:
         signal.signal(signum, _stop)
-    if remove_temporary_files not in pool.ON_STOP:
-        pool.ON_STOP.append(remove_temporary_files)
+    if remove_temporary_files not in workers.ON_STOP:
+        workers.ON_STOP.append(remove_temporary_files)

@@ -1,2 +1,2 @@
-"""WHICH BYTES: record formats whose text fields are normalized and everything else kept (`table`:
-CSV/TSV, and for now JSONL)."""
+"""WHICH BYTES: record formats whose text fields are normalized and everything else kept (`jsonl`:
+JSON Lines, `table`: CSV/TSV; `records`: what they share)."""

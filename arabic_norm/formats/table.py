@@ -22,12 +22,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import BinaryIO
 
 from ..errors import MalformedRecord, StructuredError
-from .jsonl import iter_jsonl
-from .records import RecordStats, check_on_error, format_of
-
-# cli/process.py imports iter_jsonl, RecordStats and format_of from here (TODO issue 12: from
-# formats.jsonl and formats.records, once process.py is free to edit).
-__all__ = ["RecordStats", "dialect_for", "format_of", "iter_jsonl", "iter_table", "normalize_table", "rewrite_record"]
+from .records import RecordStats, check_on_error
 
 
 def dialect_for(kind: str) -> dict:

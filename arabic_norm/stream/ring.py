@@ -39,7 +39,8 @@ from typing import Any
 
 from ..errors import WorkerError, portable, raise_from_worker
 from .blocks import BOM, FILE_BLOCK_SIZE, Block, file_ranges, lines_counted_in
-from .pool import die_with_parent, resolve_jobs, stateless_file
+from .parallel import stateless_file
+from .workers import die_with_parent, resolve_jobs
 
 GO, STOP = b"g", b"s"
 DONE = struct.Struct("<cQQ?")  # b"d", range start, range length, changed

@@ -144,3 +144,22 @@ def test_dead_worker_is_reported_not_swallowed():
     outcomes = list(map_ordered(_explode, ["a", "die"], jobs=2, describe=lambda n: f"file {n}"))
     assert isinstance(outcomes[1].error, WorkerError)
     assert "file die" in str(outcomes[1].error)
+
+
+def test_workers_read_the_file_the_parent_has_open_or_refuse(tmp_path):
+    """-j reads a regular file through the descriptor the command opened: when an editor has
+    renamed a new file over the path since, the workers (which open the path themselves) must
+    not read the new file while the parent reads the old one: an input error, never a mix."""
+    from arabic_norm.stream.parallel import file_pairs
+
+    path = tmp_path / "a.txt"
+    path.write_bytes("كَتَبَ\n".encode() * 20_000)
+    p = Pipeline.parse("diacritics")
+    with open(path, "rb") as f:
+        whole = b"".join(out for _, out in file_pairs(p, str(path), block_size=16_384, jobs=2, fd=f.fileno()))
+        assert whole == "كتب\n".encode() * 20_000
+        (tmp_path / "new.txt").write_bytes("قَرَأَ\n".encode() * 20_000)
+        os.replace(tmp_path / "new.txt", path)  # the editor saves
+        with pytest.raises(OSError, match="changed while it was being read"):
+            for _ in file_pairs(p, str(path), block_size=16_384, jobs=2, fd=f.fileno()):
+                pass

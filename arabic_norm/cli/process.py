@@ -266,7 +266,7 @@ def pairs_for(pipeline: Pipeline, source: Source, read, fd: int | None, settings
     if settings.jobs != 1:
         size = max(settings.block_size, WORKER_BLOCK_SIZE)
         if source.path is not None and not is_compressed(source.path):  # workers read their ranges
-            return file_pairs(pipeline, source.path, settings.errors, size, jobs=settings.jobs)
+            return file_pairs(pipeline, source.path, settings.errors, size, jobs=settings.jobs, fd=fd)
         return parallel_pairs(pipeline, read, settings.errors, size, jobs=settings.jobs, name=source.name)
     # --diff cuts its hunks at the edges of chunks regrouped from these blocks: it reads a file in
     # the same blocks as stdin, so that a file and the same bytes piped in give the same diff.

@@ -46,22 +46,43 @@ def _run_block(block: bytes, errors: str, offset: int, lines: int) -> tuple[bool
         return False, portable(e)
 
 
-def _normalize_range(path: str, start: int, end: int, errors: str) -> tuple[bytes, bytes]:
+def _normalize_range(path: str, start: int, end: int, errors: str, identity: tuple[int, int]) -> tuple[bytes, bytes]:
+    """The block [start, end) of the file at `path`, read by this worker, and its normalized bytes.
+    The path must still name the file the parent has open (`identity`: device and inode), or
+    the worker would read an editor's new file while the parent reads the old one."""
     fds = WORKER_STATE.setdefault("fds", {})
-    if path not in fds:
-        fds[path] = os.open(path, os.O_RDONLY)
-    block = os.pread(fds[path], end - start, start)
+    if (path, identity) not in fds:
+        fd = os.open(path, os.O_RDONLY)
+        st = os.fstat(fd)
+        if (st.st_dev, st.st_ino) != identity:
+            os.close(fd)
+            raise OSError(f"{path} changed while it was being read (replaced)")
+        fds[path, identity] = fd
+    block = os.pread(fds[path, identity], end - start, start)
     if len(block) != end - start:
         raise OSError(f"{path} changed while it was being read")
     return block, WORKER_STATE["pipeline"].normalize_block(block, errors, start, 0)
 
 
-def _run_range(path: str, start: int, end: int, errors: str) -> tuple[bool, Any]:
+def _run_range(path: str, start: int, end: int, errors: str, identity: tuple[int, int]) -> tuple[bool, Any]:
     try:
-        block, out = _normalize_range(path, start, end, errors)
+        block, out = _normalize_range(path, start, end, errors, identity)
         return True, None if out is block else out  # an unchanged block does not travel back
     except BaseException as e:
         return False, portable(e)
+
+
+def _pread_reader(fd: int) -> Callable[[int], bytes]:
+    """read(n) over `fd` from its start, by os.pread: the descriptor's own offset is left alone."""
+    at = 0
+
+    def read(n: int) -> bytes:
+        nonlocal at
+        data = os.pread(fd, n, at)
+        at += len(data)
+        return data
+
+    return read
 
 
 # --- parent side --------------------------------------------------------------------------------
@@ -105,46 +126,62 @@ def normalize_file(
 
 
 def file_pairs(
-    pipeline, path: str, errors: str = "strict", block_size: int = WORKER_BLOCK_SIZE, *, jobs: int = 2
+    pipeline,
+    path: str,
+    errors: str = "strict",
+    block_size: int = WORKER_BLOCK_SIZE,
+    *,
+    jobs: int = 2,
+    fd: int | None = None,
 ) -> Iterator[tuple[bytes, bytes]]:
     """(input block, output block) pairs for the file at `path`, like `parallel_pairs`; but for a
     regular (uncompressed) file the workers read their own ranges (`os.pread`), so only the output
-    of blocks that changed crosses the process boundary."""
+    of blocks that changed crosses the process boundary. `fd`: the file already open (read here
+    through it, never through the path again; the workers check that the path still names it)."""
+    if fd is None:
+        with open(path, "rb") as f:
+            yield from file_pairs(pipeline, path, errors, block_size, jobs=jobs, fd=f.fileno())
+        return
     jobs = resolve_jobs(jobs)
-    with open(path, "rb") as f:
-        fd = f.fileno()
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode) or not stateless_file(pipeline, path):
-            yield from parallel_pairs(pipeline, f.read, errors, block_size, jobs=jobs, name=path)
-            return
-        if jobs == 1 or st.st_size <= block_size:  # one range: no worker to start
-            yield from pipeline.iter_pairs(f.read, errors, block_size)
-            return
-        jobs = min(jobs, -(-st.st_size // block_size))  # no more workers than ranges
-        start = 0
-        if os.pread(fd, len(BOM), 0) == BOM:
-            yield BOM, BOM
-            start = len(BOM)
-        in_flight: deque[tuple[Future, int, int]] = deque()
+    st = os.fstat(fd)
+    read = _pread_reader(fd)
+    if not stat.S_ISREG(st.st_mode) or not stateless_file(pipeline, path):
+        yield from parallel_pairs(pipeline, read, errors, block_size, jobs=jobs, name=path)
+        return
+    if jobs == 1 or st.st_size <= block_size:  # one range: no worker to start
+        yield from pipeline.iter_pairs(read, errors, block_size)
+        return
+    yield from _range_pairs(pipeline, path, fd, st, errors, block_size, jobs)
 
-        def oldest() -> tuple[bytes, bytes]:
-            future, a, b = in_flight.popleft()
-            with lines_counted_in(fd):  # the worker could not count the lines before its range
-                out = task_result(future, f"{path} (block at byte {a})")
-            before = os.pread(fd, b - a, a)
-            return before, before if out is None else out
 
-        with start_pool(jobs, pipeline) as pool:
-            try:
-                for a, b in file_ranges(fd, st.st_size, block_size, start, pipeline.cut_pair):
-                    in_flight.append((pool.submit(_run_range, path, a, b, errors), a, b))
-                    while len(in_flight) >= 2 * jobs:
-                        yield oldest()
-                while in_flight:
+def _range_pairs(pipeline, path: str, fd: int, st: os.stat_result, errors: str, block_size: int, jobs: int):
+    """`file_pairs` of a regular file: its byte ranges normalized by `jobs` workers, in order."""
+    jobs = min(jobs, -(-st.st_size // block_size))  # no more workers than ranges
+    identity = (st.st_dev, st.st_ino)
+    start = 0
+    if os.pread(fd, len(BOM), 0) == BOM:
+        yield BOM, BOM
+        start = len(BOM)
+    in_flight: deque[tuple[Future, int, int]] = deque()
+
+    def oldest() -> tuple[bytes, bytes]:
+        future, a, b = in_flight.popleft()
+        with lines_counted_in(fd):  # the worker could not count the lines before its range
+            out = task_result(future, f"{path} (block at byte {a})")
+        before = os.pread(fd, b - a, a)
+        return before, before if out is None else out
+
+    with start_pool(jobs, pipeline) as pool:
+        try:
+            for a, b in file_ranges(fd, st.st_size, block_size, start, pipeline.cut_pair):
+                in_flight.append((pool.submit(_run_range, path, a, b, errors, identity), a, b))
+                while len(in_flight) >= 2 * jobs:
                     yield oldest()
-            finally:
-                for future, _, _ in in_flight:
-                    future.cancel()
+            while in_flight:
+                yield oldest()
+        finally:
+            for future, _, _ in in_flight:
+                future.cancel()
 
 
 def stateless_file(pipeline, path: str) -> bool:

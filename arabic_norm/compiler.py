@@ -38,9 +38,9 @@ def untouched(p, c: str) -> bool:
     if isinstance(p, CompiledMap):
         return ord(c) not in p.mapping
     if isinstance(p, Rule):
-        return c not in p.triggers and p.pattern.search(c) is None and p.run(c)[0] == c
+        return c not in p.triggers and p.pattern.search(c) is None and p.run(c) == c
     if isinstance(p, (FormRule, NFKCThenDelete)):
-        return not unicodedata.decomposition(c) and not unicodedata.combining(c) and p.run(c)[0] == c
+        return not unicodedata.decomposition(c) and not unicodedata.combining(c) and p.run(c) == c
     return False
 
 
@@ -103,20 +103,22 @@ def compile_operations(operations) -> list:
 
 def run_passes(passes, text: str) -> str:
     for p in passes:
-        text = p.run(text) if isinstance(p, CompiledMap) else p.run(text)[0]
+        text = p.run(text)
     return text
 
 
 def str_plan(passes) -> list[tuple]:
-    """`passes` ready for `run_plan`: (finder, run, is_map) each. `finder` is a compiled class of a
-    rule's triggers, or None: Rule.run and LineRule.run do nothing unless one of their triggers
+    """`passes` ready for `run_plan`: (finder, run, is_map) each, `run` being the pass's `run` for a
+    map and its `run_counted` otherwise. `finder` is a compiled class of a rule's triggers, or None:
+    Rule.run_counted and LineRule.run_counted do nothing unless one of their triggers
     occurs, and one `search` in C says so faster than their own check (a generator over the
     triggers), without a call; on short strings that check was most of the time."""
     plan = []
     for p in passes:
-        plain_rule = isinstance(p, Rule) and type(p).run in (Rule.run, LineRule.run) and p.triggers
-        finder = re.compile(f"[{re.escape(p.triggers)}]") if plain_rule else None
-        plan.append((finder, p.run, isinstance(p, CompiledMap)))
+        plain_rule = isinstance(p, Rule) and type(p).run_counted in (Rule.run_counted, LineRule.run_counted)
+        finder = re.compile(f"[{re.escape(p.triggers)}]") if plain_rule and p.triggers else None
+        is_map = isinstance(p, CompiledMap)  # maps are counted on the kernel (stats.py), not here
+        plan.append((finder, p.run if is_map else p.run_counted, is_map))
     return plan
 
 

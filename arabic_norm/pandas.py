@@ -62,7 +62,7 @@ def _separator(passes, values: Sequence[str]) -> str | None:
 
 
 def _run_pass(p, text: str) -> str:
-    return p.run(text) if isinstance(p, CompiledMap) else p.run(text)[0]
+    return p.run(text)
 
 
 def normalize_strings(pipeline, texts: Sequence[str]) -> list[str]:

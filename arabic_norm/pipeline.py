@@ -25,6 +25,7 @@ from .compiler import CUT_CANDIDATES, PassTally, compile_operations, run_plan, s
 from .engine import kernel
 from .engine.maps import CompiledMap
 from .errors import ChainError
+from .explain import ExplainedStep, Explanation
 from .presets import PRESETS
 from .protect import START, Protect, State
 from .splice import whole_lines
@@ -299,24 +300,19 @@ class Pipeline:
         return piece if new is text else new.encode("utf-8", errors)
 
     # --- describing -----------------------------------------------------------------------------
-    def explain(self, sample: str | None = None) -> str:
+    def explain(self, sample: str | None = None) -> Explanation:
         """The resolved chain, what each step does, how it compiles, and (optionally) what each
-        step changes in `sample`."""
-        lines = [f"chain: {self.chain or '(empty)'}"]
-        text = sample
-        for i, spec in enumerate(self.specs, 1):
-            lines.append(f"{i}. {spec}: {spec.step.summary}")
-            if text is not None:
-                new = Pipeline([spec])(text)
-                lines.append(f"     {text!r} -> {new!r}" if new != text else "     (no change)")
-                text = new
-        lines.append(f"compiled into {len(self.passes)} pass(es):")
-        for p in self.passes:
-            if isinstance(p, CompiledMap):
-                lines.append(f"  - code point map over {len(p.mapping)} characters")
-            else:
-                lines.append(f"  - rule {p.name}")
-        return "\n".join(lines)
+        step changes in `sample`: data (explain.py), printed as text by `str()`."""
+        steps, text = [], sample
+        for spec in self.specs:
+            new = None if text is None else Pipeline([spec])(text)
+            steps.append(ExplainedStep(spec.name, str(spec), spec.step.summary, text, new))
+            text = new
+        passes = tuple(
+            f"code point map over {len(p.mapping)} characters" if isinstance(p, CompiledMap) else f"rule {p.name}"
+            for p in self.passes
+        )
+        return Explanation(self.chain, tuple(steps), passes)
 
     def step_counts(self, text: str) -> tuple[str, list[tuple[str, int]]]:
         """Run step by step, counting characters changed by each: (result, [(step, count)])."""
@@ -329,7 +325,7 @@ class Pipeline:
                     changed += compiled.count(text)
                     text = compiled.run(text)
                 else:
-                    text, n = op.run(text)
+                    text, n = op.run_counted(text)
                     changed += n
             counts.append((spec.name, changed))
         return text, counts

@@ -256,7 +256,7 @@ class StepCounter:
             if isinstance(op, Rule) and (op.name in idle or op.name in known):
                 totals[name] += known.get(op.name, 0)
                 continue
-            text, n = op.run(text)
+            text, n = op.run_counted(text)
             totals[name] += n
         return totals
 
@@ -294,7 +294,7 @@ class StepCounter:
                 if isinstance(op, Rule) and (op.name in idle or (known and op.name in known)):
                     totals[name] += known.get(op.name, 0) if known else 0
                     continue
-                text, n = op.run(text)
+                text, n = op.run_counted(text)
                 totals[name] += n
         return totals
 

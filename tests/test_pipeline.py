@@ -9,6 +9,7 @@ import pytest
 from arabic_norm import ChainError, Pipeline, UndecodableInput, normalize
 from arabic_norm.engine.maps import CompiledMap
 from arabic_norm.pipeline import pipeline_for
+from arabic_norm.presets import PRESETS
 
 
 def test_parse_string_and_tokens_are_the_same_chain():
@@ -161,3 +162,26 @@ def test_normalize_batch_equals_mapping():
     assert p.normalize_batch(texts) == [p(t) for t in texts]
     assert p.normalize_batch(iter(texts)) == [p(t) for t in texts], "any iterable"
     assert p.normalize_batch([]) == []
+
+
+def test_explain_is_data_the_command_prints():
+    """explain returns the steps with the text before and after each (and the passes), not only
+    a printout: a program can ask which step changed the sample."""
+    e = Pipeline.parse("diacritics tatweel alef").explain("أَحْمَد")
+    assert [(s.name, s.changed) for s in e.steps] == [("diacritics", True), ("tatweel", False), ("alef", True)]
+    assert e.steps[-1].after == "احمد"
+    assert str(e).startswith("chain: diacritics tatweel alef\n1. diacritics: ")
+    assert Pipeline.parse("alef").explain().steps[0].before is None  # no sample: no texts
+
+
+SAMPLE = "«أَحْمَـد» ﻷ \u200fكتاب\u0654 ى ة ١٢ ، https://x.org   \n"
+
+
+@pytest.mark.parametrize("name", sorted(PRESETS))
+def test_every_pass_has_one_protocol(name):
+    """Every pass, whatever its kind (map, rule, Unicode form, NFKC-then-delete), answers run(text)
+    -> str and run_counted(text) -> (the same str, a count): callers need no ladder of kinds."""
+    for p in Pipeline.preset(name).passes:
+        new, count = p.run_counted(SAMPLE)
+        assert p.run(SAMPLE) == new and isinstance(count, int), p
+        assert count > 0 or new == SAMPLE, p  # (a rule may count a match it writes back unchanged)

@@ -76,7 +76,7 @@ def one_by_one(pipeline: Pipeline, text: str) -> str:
         return "\ufeff" + one_by_one(pipeline, text[1:])
     for spec in pipeline.specs:
         for op in spec.operations():
-            text = text.translate(op.mapping) if isinstance(op, CharMap) else op.run(text)[0]
+            text = text.translate(op.mapping) if isinstance(op, CharMap) else op.run(text)
     return text
 
 

@@ -167,7 +167,7 @@ def explain(pipeline: Pipeline, sample: str | None, paths: list[str], forced: bo
     if sample is None:  # a mistyped step among the paths is an error, not a sample
         check_paths(paths, forced)
     with stdout_errors():
-        click.echo(pipeline.explain(explain_sample(sample, paths)))
+        click.echo(str(pipeline.explain(explain_sample(sample, paths))))
     return EXIT_OK
 
 

@@ -67,6 +67,13 @@ class CompiledMap:
             return self._run_translate(text)
         return self._run_numpy(text)
 
+    def run_counted(self, text: str) -> tuple[str, int]:
+        """`run`, and how many characters of `text` the map replaced or deleted."""
+        new = self.run(text)
+        if new is text:
+            return text, 0
+        return new, len(text) - len(text.translate(dict.fromkeys(self.mapping)))
+
     def run_utf8(self, data: bytes, stops: str = "") -> bytes | None:
         """Apply the map to UTF-8 bytes without decoding them (see utf8.py): `data` itself when
         nothing changes, None when the str path must do it (small or invalid input, a map or a

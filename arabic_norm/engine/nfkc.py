@@ -105,7 +105,10 @@ class FastNFKCThenDelete(NFKCThenDelete):
             raise ValueError("a deleted mark takes part in a canonical composition")
         return _contains_any(text, cccs)
 
-    def run(self, text: str) -> tuple[str, int]:
+    def run(self, text: str) -> str:
+        return self.run_counted(text)[0]
+
+    def run_counted(self, text: str) -> tuple[str, int]:
         if unicodedata.is_normalized("NFKC", text):
             new = self._delete.run(text)
         elif len(text) < self.min_chars or self._unsafe(text):

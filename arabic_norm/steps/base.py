@@ -205,7 +205,10 @@ class Rule:
     skips: str = ""
     folds: str = ""  # letters it writes as others: dropped under a --lang where one is distinct
 
-    def run(self, text: str) -> tuple[str, int]:
+    def run(self, text: str) -> str:
+        return self.run_counted(text)[0]
+
+    def run_counted(self, text: str) -> tuple[str, int]:
         """Return the new text and the number of substitutions made."""
         if self.triggers and not any(c in text for c in self.triggers):
             return text, 0
@@ -218,7 +221,7 @@ class LineRule(Rule):
     """A rule every match of which contains one of its `triggers`: only the lines holding one are
     searched, so a rare trigger in a big text costs a scan, not a regex pass over everything."""
 
-    def run(self, text: str) -> tuple[str, int]:
+    def run_counted(self, text: str) -> tuple[str, int]:
         if not any(c in text for c in self.triggers):
             return text, 0
         pieces, done, total = [], 0, 0
@@ -256,7 +259,10 @@ class FormRule:
     name: str
     form: str
 
-    def run(self, text: str) -> tuple[str, int]:
+    def run(self, text: str) -> str:
+        return self.run_counted(text)[0]
+
+    def run_counted(self, text: str) -> tuple[str, int]:
         if unicodedata.is_normalized(self.form, text):
             return text, 0
         new = unicodedata.normalize(self.form, text)

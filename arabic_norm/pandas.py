@@ -94,7 +94,7 @@ def normalize_strings(pipeline, texts: Sequence[str]) -> list[str]:
                 joined, vals = candidate, None
             joined = p.run(joined)
             continue
-        if type(p) is Rule and p.triggers:  # exactly Rule: its run() skips text without triggers
+        if isinstance(p, Rule) and p.triggers:  # Rule and LineRule skip text without their triggers
             text = joined if joined is not None else "".join(vals)
             if not any(c in text for c in p.triggers):
                 continue

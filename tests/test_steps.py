@@ -7,6 +7,8 @@ spelled as escapes so the table can be read.
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from arabic_norm import Pipeline
 from arabic_norm.presets import PRESETS
@@ -223,3 +225,15 @@ def test_presets_keep_line_endings_bom_and_missing_final_newline(preset):
     expected = "\ufeff" + "".join(p(line) + end for line, end in zip(lines, endings, strict=True))
     assert p(given) == expected
     assert p.normalize_bytes(given.encode()) == expected.encode()
+
+
+@given(text=st.text(alphabet=" \t\n\ra\u00a0", max_size=40))
+def test_whitespace_equals_its_definition_on_any_blanks(text):
+    """The whitespace rules are guarded (skipped when no line ends with a blank, no two blanks
+    meet) and blank-runs is written as `[ \\t]{2,}|\\t`: the same as the definition, spelled out
+    with the original patterns: Unicode spaces -> space, trailing blanks gone, runs -> one space."""
+    import re
+
+    spaced = text.replace("\u00a0", " ")
+    expected = re.sub(r"[ \t]*\t[ \t]*|[ ]{2,}", " ", re.sub(r"[ \t]+(?=[\r\n]|\Z)", "", spaced))
+    assert Pipeline.parse("whitespace")(text) == expected

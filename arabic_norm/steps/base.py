@@ -217,6 +217,20 @@ class Rule:
 
 
 @dataclass(frozen=True, eq=False)
+class GuardedRule(Rule):
+    """A rule that cannot match unless `guard(text)` is true: a quick test (a few substring
+    searches, at memchr speed) that spares the regex its walk over text it would leave alone. For
+    rules whose pattern would otherwise be tried at every blank or every letter of a big text."""
+
+    guard: Callable[[str], bool] = bool
+
+    def run_counted(self, text: str) -> tuple[str, int]:
+        if not self.guard(text):
+            return text, 0
+        return super().run_counted(text)
+
+
+@dataclass(frozen=True, eq=False)
 class LineRule(Rule):
     """A rule every match of which contains one of its `triggers`: only the lines holding one are
     searched, so a rare trigger in a big text costs a scan, not a regex pass over everything."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from . import chars as C
-from .base import CharMap, Option, Rule, Step, delete, to
+from .base import CharMap, GuardedRule, Option, Step, delete, to
 
 
 def build_invisible(zwnj="keep", zwj="keep"):
@@ -36,14 +36,24 @@ INVISIBLE = Step(
 )
 
 
+# Both rules would try their pattern at every space of the text; most text has neither a blank
+# before a line break nor two blanks in a row, which a substring search tells at once.
+def _may_end_a_line_with_a_blank(text: str) -> bool:
+    return text.endswith((" ", "\t")) or any(pair in text for pair in (" \n", " \r", "\t\n", "\t\r"))
+
+
+def _may_have_a_blank_run(text: str) -> bool:
+    return "  " in text or "\t" in text
+
+
 def build_whitespace(keep_tabs=False):
     # Order matters: trailing blanks first, then a run of two or more blanks (or any tab).
-    runs = r"[ ]{2,}" if keep_tabs else r"[ \t]*\t[ \t]*|[ ]{2,}"
+    runs = r"[ ]{2,}" if keep_tabs else r"[ \t]{2,}|\t"  # (a run holding a tab, or of 2+ spaces)
     trailing = r"[ ]+(?=[\r\n]|\Z)" if keep_tabs else r"[ \t]+(?=[\r\n]|\Z)"
     return (
         CharMap(to(" ", C.UNICODE_SPACES)),
-        Rule("trailing-blanks", re.compile(trailing), ""),
-        Rule("blank-runs", re.compile(runs), " "),
+        GuardedRule("trailing-blanks", re.compile(trailing), "", guard=_may_end_a_line_with_a_blank),
+        GuardedRule("blank-runs", re.compile(runs), " ", guard=_may_have_a_blank_run),
     )
 
 

@@ -180,7 +180,7 @@ def _remote_sources(url: str, include, exclude, skip: str | None, layer) -> list
 
 
 def _remote_walk(fs, root: str, root_url: str, include, exclude, skip_root: str | None, layer) -> list:
-    # The same walk as files._walk (os.walk, sorted, excluded directories pruned), over fsspec;
+    # The same walk as cli/discover.py (os.walk, sorted, excluded directories pruned), over fsspec;
     # files are named `root_url/RELATIVE`, as the user wrote the directory.
     sources = []
     for directory, dirnames, filenames in fs.walk(root):

@@ -1,4 +1,4 @@
-"""`.gitignore` files, read the way git reads them, for the directory walk (files.discover).
+"""`.gitignore` files, read the way git reads them, for the directory walk (cli/discover.py).
 
     >>> import os, tempfile
     >>> corpus = tempfile.mkdtemp()                      # in no repository: its own .gitignore only

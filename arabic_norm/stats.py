@@ -32,6 +32,8 @@ from .engine import kernel
 from .engine.kernel import Counter
 from .engine.maps import CompiledMap
 from .pipeline import Pipeline
+from .protect import START
+from .splice import whole_lines
 from .steps import CharMap
 from .steps.base import Rule
 from .stream.blocks import BLOCK_SIZE, positioned_blocks
@@ -151,30 +153,52 @@ class StepCounter:
     def block_pairs(self, blocks, errors: str = "strict"):
         """`Pipeline.block_pairs`, keeping the counts of each block in `last` (block, counts), or
         the rules that had nothing to do in it in `idle` (block, rule names)."""
-        if self.pipeline.protect is not None or self.fused is None or kernel.native is None:
+        if self.fused is None or kernel.native is None:
             yield from self._tallied_pairs(blocks, errors)
             return
-        compiled = None
-        if self.fused is not None and kernel.native is not None:
-            mapping, stops, codes = self.fused
-            if self._fused_map is None:
-                self._fused_map = kernel.utf8_map(mapping, stops)
-            compiled = self._fused_map
+        if self.pipeline.protect is not None:
+            yield from self._fused_protected_pairs(blocks, errors)
+            return
         for block in blocks:
             if block.verbatim:
                 yield block.data, block.data
                 continue
-            if compiled is not None:
-                tally = array("Q", bytes(8 * (len(codes) + len(stops))))
-                out = compiled.run(block.data, tally)
-                if out is not None:
-                    totals = dict.fromkeys(self.steps, 0)
-                    mapped = {codes[k]: tally[k] for k in range(1, len(codes)) if tally[k]}  # (0: kept)
-                    self.without_rules.add(mapped, totals)
-                    self.last = (block.data, totals)
-                    yield block.data, out
-                    continue
-            yield block.data, self.pipeline.normalize_block(block.data, errors, block.offset, block.lines)
+            out = self._fused_run(block.data)
+            if out is None:
+                out = self.pipeline.normalize_block(block.data, errors, block.offset, block.lines)
+            yield block.data, out
+
+    def _fused_run(self, data: bytes) -> bytes | None:
+        """`data` mapped by the fused map while its changes are counted into `last`; None when the
+        kernel hands over (a rule trigger, bytes that are not UTF-8): then nothing is kept."""
+        mapping, stops, codes = self.fused
+        if self._fused_map is None:
+            self._fused_map = kernel.utf8_map(mapping, stops)
+        tally = array("Q", bytes(8 * (len(codes) + len(stops))))
+        out = self._fused_map.run(data, tally)
+        if out is not None:
+            totals = dict.fromkeys(self.steps, 0)
+            mapped = {codes[k]: tally[k] for k in range(1, len(codes)) if tally[k]}  # (0: kept)
+            self.without_rules.add(mapped, totals)
+            self.last = (data, totals)
+        return out
+
+    def _fused_protected_pairs(self, blocks, errors: str):
+        """The fused path with protection on: blocks regrouped into whole lines and the scanner's
+        state carried, as Pipeline.block_pairs does; a block in which the scanner finds no span is
+        normalized exactly as without protection (Protect.run_block), so it is mapped and counted
+        in the one kernel pass; the others go through the pipeline and are counted afterwards."""
+        protect, state = self.pipeline.protect, START
+        for block in whole_lines(blocks):
+            if block.verbatim:
+                yield block.data, block.data
+                continue
+            spans, end = protect.scan(block.data, state)
+            out = None if spans else self._fused_run(block.data)
+            if out is None:
+                out, end = self.pipeline.normalize_block_from(state, block.data, errors, block.offset, block.lines)
+            state = end
+            yield block.data, out
 
     def _tallied_pairs(self, blocks, errors: str):
         """The pipeline's pairs, noting for each block the rules the run found nothing to do for:

@@ -99,3 +99,37 @@ def test_stats_on_a_file_without_protection(tmp_path):
     assert result.stdout == "جميل كتاب\n"
     rows = {line.split()[0]: line.split()[-1] for line in result.stderr.splitlines() if line.strip()}
     assert (rows["elongation"], rows["whitespace"]) == ("1", "1")
+
+
+MARKDOWN_LINES = [
+    "كَتَبَ أَحْمَد\n",
+    "```\n",
+    "إِلَى `كُتُب`\n",
+    "https://x.org/أَحْمَد\n",
+    "<!-- arabic-norm: off -->\n",
+    "<!-- arabic-norm: on -->\n",
+    "ـمَـ\n",
+    "X\n",
+]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(MARKDOWN_LINES), max_size=6).map("".join), min_size=1, max_size=6))
+def test_counting_while_mapping_with_protection_on(texts):
+    """With protection on (the default) a chain of maps is counted while the kernel maps it, in
+    the blocks where the scanner finds no span; a fence or an off marker in one block protects
+    the next ones: the output is the pipeline's and the counts those of counting each block."""
+    from arabic_norm.protect import Protect
+
+    pipeline = Pipeline.parse("diacritics tatweel alef ya", protect=Protect(markdown=True))
+    counter = StepCounter(pipeline)
+    blocks, at = [], 0
+    for t in texts:
+        blocks.append(Block(t.encode(), at, 0))
+        at += len(t.encode())
+    pairs = list(pipeline.block_pairs(blocks))
+    got = []
+    for before, after in counter.block_pairs(blocks):
+        got.append((before, after))
+        assert counter.counts_of(before) == counter.counts(before)  # what the kernel counted, if it did
+    assert got == pairs

@@ -115,7 +115,7 @@ class StepCounter:
         self.tail = [n for n in self.tail if sum(isinstance(i, tuple) and i[1].name == n for i in self.plan) == 1]
         self.prefix = self._common_prefix()
         self.fused = None  # (mapping, stops, its codes in entry order) for counting while mapping
-        self._fused_map = None  # its kernel map, built on first use
+        self._fused_map = None  # its kernel map, built on first use (False: the kernel cannot run it)
         passes = pipeline.map_passes
         if (
             self.without_rules is not None
@@ -153,7 +153,7 @@ class StepCounter:
     def block_pairs(self, blocks, errors: str = "strict"):
         """`Pipeline.block_pairs`, keeping the counts of each block in `last` (block, counts), or
         the rules that had nothing to do in it in `idle` (block, rule names)."""
-        if self.fused is None or kernel.native is None:
+        if self.fused is None or self._fused_kernel_map() is None:
             yield from self._tallied_pairs(blocks, errors)
             return
         if self.pipeline.protect is not None:
@@ -168,14 +168,22 @@ class StepCounter:
                 out = self.pipeline.normalize_block(block.data, errors, block.offset, block.lines)
             yield block.data, out
 
+    def _fused_kernel_map(self):
+        """The kernel map of `fused`, built on first use; None without the kernel or for maps the
+        byte path does not run (keys in ASCII, such as `digits --to arabic`: see kernel.utf8_map)."""
+        if kernel.native is None:
+            return None
+        if self._fused_map is None:
+            mapping, stops, _ = self.fused
+            self._fused_map = kernel.utf8_map(mapping, stops) or False
+        return None if self._fused_map is False else self._fused_map
+
     def _fused_run(self, data: bytes) -> bytes | None:
         """`data` mapped by the fused map while its changes are counted into `last`; None when the
         kernel hands over (a rule trigger, bytes that are not UTF-8): then nothing is kept."""
-        mapping, stops, codes = self.fused
-        if self._fused_map is None:
-            self._fused_map = kernel.utf8_map(mapping, stops)
+        _, stops, codes = self.fused
         tally = array("Q", bytes(8 * (len(codes) + len(stops))))
-        out = self._fused_map.run(data, tally)
+        out = self._fused_kernel_map().run(data, tally)
         if out is not None:
             totals = dict.fromkeys(self.steps, 0)
             mapped = {codes[k]: tally[k] for k in range(1, len(codes)) if tally[k]}  # (0: kept)

@@ -170,7 +170,9 @@ class StepCounter:
 
     def _fused_kernel_map(self):
         """The kernel map of `fused`, built on first use; None without the kernel or for maps the
-        byte path does not run (keys in ASCII, such as `digits --to arabic`: see kernel.utf8_map)."""
+        byte path does not run (keys in ASCII, such as `digits --to arabic`: see kernel.utf8_map).
+        `kernel.native` is read on each call: step_counter caches counters, and the tests switch
+        the engine (conftest.using_engine) after a counter was built."""
         if kernel.native is None:
             return None
         if self._fused_map is None:

@@ -47,16 +47,15 @@ def test_counter_normalizes_like_the_pipeline_and_counts_like_counting_each_bloc
     assert seen == len(pairs)
 
 
-ASCII_KEYED = ["digits --to arabic", "digits --to ascii", "digits --to persian", "punctuation --to arabic"]
-
-
-@pytest.mark.parametrize("chain", ASCII_KEYED)
+@pytest.mark.parametrize("chain", ["digits --to arabic", "digits --to persian"])
 def test_maps_with_ascii_keys_are_counted_without_the_kernel_map(chain):
     """The kernel's byte map skips ASCII eight bytes at a time, so it cannot run a map whose keys
     are ASCII (digits --to arabic maps 0-9): --stats counts those chains step by step instead, with
     the pipeline's output (CI found the empty block of `digits --to arabic` crashing here)."""
     pipeline = Pipeline.parse(chain, protect=None)
     counter = StepCounter(pipeline)
+    mapping, _, _ = counter.fused  # the premise: one map for the whole chain, 0-9 among its keys
+    assert {ord(d) for d in "0123456789"} <= set(mapping)
     blocks = [Block(t.encode(), 0, 0) for t in ["", "رقم 2024، و٣٤ ?", "12 , 3\n"]]
     for (before, after), expected in zip(counter.block_pairs(blocks), pipeline.block_pairs(blocks), strict=True):
         assert (before, after) == expected

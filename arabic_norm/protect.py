@@ -42,6 +42,7 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import NamedTuple
 
+from .engine.kernel import contains_any, find
 from .errors import UndecodableInput
 from .splice import apply, merge
 
@@ -118,7 +119,7 @@ class Protect:
         """Whether `data`, as a block in the middle of an input, may be normalized alone: it can
         open no region and hold no span that a cut before a space could split."""
         triggers = (b"arabic-norm:",) * self.markers + (b"`", b"~~~") * self.markdown
-        return not self.patterns and all(data.find(t) < 0 for t in triggers)  # find: also on an mmap
+        return not self.patterns and not contains_any(data, triggers)
 
     def file_stateless(self, path: str) -> bool:
         """`stateless` for the whole file at `path` (workers may take any of its blocks)."""
@@ -136,12 +137,10 @@ class Protect:
     def scan(self, data: bytes, state: State = START) -> tuple[list[tuple[int, int]], State]:
         """Protected byte ranges of `data` (sorted, merged) and the state at its end."""
         end_state = state._replace(midline=data[-1:] not in (b"\n", b"\r") if data else state.midline)
-        if state.mode == "text" and not self.patterns and not any(t in data for t in self._triggers):
+        if state.mode == "text" and not self.patterns and not contains_any(data, self._triggers):
             return [], end_state
         spans, mode, fence = [], state.mode, state.fence
-        if mode != "text" or any(
-            t in data for t in (b"arabic-norm:",) * self.markers + (b"```", b"~~~") * self.markdown
-        ):
+        if mode != "text" or contains_any(data, (b"arabic-norm:",) * self.markers + (b"```", b"~~~") * self.markdown):
             spans, (mode, fence) = self._regions(data, state)
         if self.urls:
             spans += _urls(data) + _emails(data)
@@ -220,7 +219,7 @@ _LOCAL_CHARS = _SCHEME_CHARS | frozenset(b"_%")
 
 def _found(data: bytes, needle: bytes, chars: frozenset, pattern: re.Pattern) -> Iterator[re.Match]:
     """Matches of `pattern` starting at the run of `chars` that ends at each `needle`."""
-    at = data.find(needle)
+    at = find(data, needle)
     while at >= 0:
         start = at
         while start > 0 and data[start - 1] in chars:
@@ -228,7 +227,7 @@ def _found(data: bytes, needle: bytes, chars: frozenset, pattern: re.Pattern) ->
         m = pattern.match(data, start)
         if m and m.end() > at:
             yield m
-        at = data.find(needle, m.end() if m and m.end() > at else at + 1)
+        at = find(data, needle, m.end() if m and m.end() > at else at + 1)
 
 
 def _urls(data: bytes) -> list[tuple[int, int]]:

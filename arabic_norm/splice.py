@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
+from .engine.kernel import contains_any, find
 from .stream.blocks import Block
 
 
@@ -18,16 +19,29 @@ def apply(data, spans: list[tuple[int, int]], run, sentinel):
     each span, so that rules see a visible neighbour; each piece alone if a step touched a
     sentinel (a step that deletes unlisted characters) or `data` holds one already."""
     gaps = list(zip([0] + [b for _, b in spans], [a for a, _ in spans] + [None], strict=True))
-    if sentinel not in data:
+    if not (contains_any(data, (sentinel,)) if isinstance(data, bytes) else sentinel in data):
         joined = sentinel.join(data[a:b] for a, b in gaps)
         out = run(joined, 0)
         if out is joined:
             return data
-        news = out.split(sentinel)
+        news = _split(out, sentinel)
         if len(news) == len(gaps):
             return _interleave(data, spans, news)
     news = [run(data[a:b], a) for a, b in gaps]
     return _interleave(data, spans, news)
+
+
+def _split(data, sentinel) -> list:
+    """`data.split(sentinel)`; on bytes by the kernel's search (`bytes.split` is slow to find a
+    sentinel whose last byte is a UTF-8 continuation byte, in text half made of them)."""
+    if not isinstance(data, bytes):
+        return data.split(sentinel)
+    parts, start = [], 0
+    while (at := find(data, sentinel, start)) >= 0:
+        parts.append(data[start:at])
+        start = at + len(sentinel)
+    parts.append(data[start:])
+    return parts
 
 
 def _interleave(data, spans, news):

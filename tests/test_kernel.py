@@ -18,6 +18,8 @@ import sys
 import sysconfig
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from arabic_norm import Pipeline
 from arabic_norm.engine import kernel
@@ -141,3 +143,38 @@ def test_plain_command_does_not_import_numpy(tmp_path, how):
         )
     assert done.stdout == Pipeline.parse("diacritics tatweel alef ya").normalize_bytes(big.read_bytes())
     assert done.stderr.decode().endswith("no numpy")
+
+
+@needs_kernel
+@pytest.mark.parametrize(
+    "data, needles, expected, reason",
+    [
+        (b"see https://x.org", (b"://",), True, "in the middle"),
+        (b"://", (b"://",), True, "the whole of data"),
+        ("كتاب @".encode(), (b"://", b"@"), True, "the second needle, at the very end"),
+        ("كتاب".encode(), (b"://", b"www.", b"@"), False, "none"),
+        (b"ab", (b"abc",), False, "a needle longer than data"),
+        (b"", (b"@",), False, "empty data"),
+        (b"x", (b"",), True, "the empty needle is in everything, as with `in`"),
+        (b"x", (), False, "no needles"),
+        ("ب\ue000ت".encode(), ("\ue000".encode(),), True, "a needle ending in a UTF-8 continuation byte"),
+        ("ب\ue001ت\ue000".encode(), ("\ue000".encode(),), True, "after a near miss"),
+        ("ب\ue001ت".encode(), ("\ue000".encode(),), False, "only a near miss"),
+    ],
+)
+def test_contains_any_answers_like_in(data, needles, expected, reason):
+    assert any(n in data for n in needles) == expected, "the example itself"
+    assert kernel.native.contains_any(data, needles) == expected, reason
+    with using_engine("numpy"):
+        assert kernel.contains_any(data, needles) == expected, f"{reason} (without the kernel)"
+
+
+@needs_kernel
+@given(st.binary(max_size=64), st.lists(st.binary(max_size=5), max_size=4))
+def test_contains_any_and_find_agree_with_in_and_find_on_any_bytes(data, needles):
+    """One more needle is a slice of the data, so that some are found."""
+    needles = tuple(needles) + ((data[len(data) // 3 : len(data) // 2],) if data else ())
+    assert kernel.native.contains_any(data, needles) == any(n in data for n in needles)
+    for needle in needles:
+        for start in (0, 1, len(data) // 2, len(data), len(data) + 1, -1, -len(data) - 2):
+            assert kernel.native.find(data, needle, start) == data.find(needle, start), (needle, start)

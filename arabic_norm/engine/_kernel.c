@@ -527,9 +527,73 @@ static PyTypeObject MapType = {
     .tp_new = PyType_GenericNew,
 };
 
+/* The offset of `needle` in `hay`, or -1. memchr finds candidates for one byte of the needle (the
+ * last, unless it is a UTF-8 continuation byte, which Arabic text is half made of: then the first),
+ * memcmp checks them: several GB/s on text where that byte is rare, as the bytes protect.py looks
+ * for are in Arabic text ("://", "www.", "@", "arabic-norm:", a private-use sentinel). */
+static Py_ssize_t find_bytes(const uint8_t *hay, Py_ssize_t n, const uint8_t *needle, Py_ssize_t m) {
+    if (m == 0) return 0;
+    if (m > n) return -1;
+    Py_ssize_t at = (needle[m - 1] & 0xC0) == 0x80 ? 0 : m - 1; /* the byte memchr looks for */
+    const uint8_t *p = hay + at, *last = hay + n - m + at;      /* candidates for needle[at] */
+    while (p <= last) {
+        p = memchr(p, needle[at], (size_t)(last - p + 1));
+        if (!p) return -1;
+        if (memcmp(p - at, needle, (size_t)m) == 0) return p - at - hay;
+        p++;
+    }
+    return -1;
+}
+
+/* contains_any(data, needles): whether any of the bytes objects `needles` occurs in `data` (any
+ * buffer: bytes, mmap). protect.py's test of every block for what it could protect; `in` on bytes
+ * makes one pass per needle at about 1.5 GB/s on Arabic text. */
+static PyObject *k_contains_any(PyObject *module, PyObject *args) {
+    PyObject *data_obj, *needles;
+    if (!PyArg_ParseTuple(args, "OO!", &data_obj, &PyTuple_Type, &needles)) return NULL;
+    Py_buffer data;
+    if (PyObject_GetBuffer(data_obj, &data, PyBUF_SIMPLE) < 0) return NULL;
+    int found = 0;
+    for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(needles) && !found; k++) {
+        PyObject *needle = PyTuple_GET_ITEM(needles, k);
+        if (!PyBytes_Check(needle)) {
+            PyBuffer_Release(&data);
+            PyErr_SetString(PyExc_TypeError, "needles must be bytes");
+            return NULL;
+        }
+        found = find_bytes(data.buf, data.len, (const uint8_t *)PyBytes_AS_STRING(needle), PyBytes_GET_SIZE(needle)) >= 0;
+    }
+    PyBuffer_Release(&data);
+    return PyBool_FromLong(found);
+}
+
+/* find(data, needle, start=0): find_bytes from `start` on, as bytes.find answers (-1: none). */
+static PyObject *k_find(PyObject *module, PyObject *args) {
+    PyObject *data_obj;
+    Py_buffer needle;
+    Py_ssize_t start = 0;
+    if (!PyArg_ParseTuple(args, "Oy*|n", &data_obj, &needle, &start)) return NULL;
+    Py_buffer data;
+    if (PyObject_GetBuffer(data_obj, &data, PyBUF_SIMPLE) < 0) {
+        PyBuffer_Release(&needle);
+        return NULL;
+    }
+    if (start < 0) start = 0 > data.len + start ? 0 : data.len + start; /* as slices count */
+    Py_ssize_t at = -1;
+    if (start <= data.len) {
+        at = find_bytes((const uint8_t *)data.buf + start, data.len - start, needle.buf, needle.len);
+        if (at >= 0) at += start;
+    }
+    PyBuffer_Release(&data);
+    PyBuffer_Release(&needle);
+    return PyLong_FromSsize_t(at);
+}
+
 static PyMethodDef module_methods[] = {
     {"count_utf8", k_count_utf8, METH_VARARGS, "count_utf8(data, slots, n): counts of code points per slot."},
     {"count_str", k_count_str, METH_VARARGS, "count_str(text, slots, n): counts of code points per slot."},
+    {"find", k_find, METH_VARARGS, "find(data, needle, start=0): like data.find(needle, start)."},
+    {"contains_any", k_contains_any, METH_VARARGS, "contains_any(data, needles): whether any needle occurs in data."},
     {NULL, NULL, 0, NULL},
 };
 

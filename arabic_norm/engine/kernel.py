@@ -11,7 +11,8 @@ numpy engines (engine.py, utf8.py) do the same work, byte for byte: the tests ru
 What the kernel does, and where it hands over to the str path like the numpy byte engine does
 (a rule trigger, a replacement longer than its character in UTF-8, bytes that are not UTF-8), is
 described at the top of _kernel.c. `engine.CompiledMap` is the only user of `utf8_map`/`str_map`;
-`Counter` serves --stats.
+`Counter` serves --stats, `contains_any` and `find` protect.py's
+searches of each block.
 """
 
 from __future__ import annotations
@@ -48,6 +49,22 @@ def str_map(mapping: Mapping[int, str]):
     if native is None or not all(_bmp(k) for k in mapping):
         return None
     return native.Map(dict(mapping))
+
+
+def contains_any(data, needles: tuple[bytes, ...]) -> bool:
+    """Whether any of `needles` occurs in `data` (bytes or an mmap). protect.py asks this of every
+    block: in C, each needle is found from memchr of one of its bytes, about ten times faster on
+    Arabic text than `in`, whose skip table UTF-8 continuation bytes defeat."""
+    if native is None:
+        return any(data.find(needle) >= 0 for needle in needles)
+    return native.contains_any(data, needles)
+
+
+def find(data, needle: bytes, start: int = 0) -> int:
+    """`data.find(needle, start)`, by the same search as `contains_any`."""
+    if native is None:
+        return data.find(needle, start)
+    return native.find(data, needle, start)
 
 
 class Counter:

@@ -19,19 +19,22 @@ import shlex
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from .chain import StepSpec, closest, parse_chain
 from .compiler import CUT_CANDIDATES, PassTally, compile_operations, run_plan, str_plan, untouched
 from .engine import kernel
 from .engine.maps import CompiledMap
 from .errors import ChainError
-from .explain import ExplainedStep, Explanation
 from .presets import PRESETS
 from .protect import START, Protect, State
 from .splice import whole_lines
 from .steps import CharMap
 from .steps.chars import LANGUAGES
 from .stream.blocks import BLOCK_SIZE, BOM, Block, decode_error, positioned_blocks, safe_cut
+
+if TYPE_CHECKING:
+    from .explain import Explanation
 
 DEFAULT_PROTECT = Protect()
 
@@ -303,6 +306,8 @@ class Pipeline:
     def explain(self, sample: str | None = None) -> Explanation:
         """The resolved chain, what each step does, how it compiles, and (optionally) what each
         step changes in `sample`: data (explain.py), printed as text by `str()`."""
+        from .explain import ExplainedStep, Explanation  # here: only --explain needs it at start-up
+
         steps, text = [], sample
         for spec in self.specs:
             new = None if text is None else Pipeline([spec])(text)

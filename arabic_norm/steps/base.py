@@ -12,7 +12,6 @@ ends, or before a space inside a very long line) and still produce byte-identica
 
 from __future__ import annotations
 
-import difflib
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
@@ -24,6 +23,8 @@ _MD_BAR = "\\|"  # a | inside a Markdown table cell or code span of the README
 
 def closest(word: str, candidates: Iterable[str]) -> str:
     """' (did you mean X?)' for the closest candidate, or ''."""
+    import difflib  # here: only a misspelt name needs it, and it costs the command's start
+
     match = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.5)
     return f" (did you mean {match[0]!r}?)" if match else ""
 
@@ -168,6 +169,30 @@ class Int(Option):
 
 
 KINDS: dict[str, type[Option]] = {"flag": Flag, "choice": Choice, "multi": Multi, "int": Int}
+
+
+class LazyPattern:
+    """A regular expression compiled when first used: the step modules declare some thirty and a
+    run uses a few, and compiling them all cost a tenth of the command's start. After the first
+    use, the attribute asked for (`subn`, `match`...) is a plain attribute of this object."""
+
+    def __init__(self, pattern: str, flags: int = 0):
+        self._source = (pattern, flags)
+
+    def __getattr__(self, name: str):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        value = getattr(re.compile(*self._source), name)
+        setattr(self, name, value)
+        return value
+
+    def __reduce__(self):
+        return type(self), self._source
+
+
+def lazy_pattern(pattern: str, flags: int = 0) -> re.Pattern:
+    """`re.compile(pattern, flags)`, compiled when first used (see LazyPattern)."""
+    return LazyPattern(pattern, flags)  # type: ignore[return-value]  # behaves as a Pattern
 
 
 @dataclass(frozen=True)

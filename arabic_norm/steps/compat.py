@@ -14,12 +14,11 @@ None of them needs camel-tools installed (the camel-tools-backed steps live in `
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from dataclasses import dataclass
 
 from . import chars as C
-from .base import CharMap, Option, Rule, Step, delete, to
+from .base import CharMap, Option, Rule, Step, delete, lazy_pattern, to
 
 # --- camel-tools -------------------------------------------------------------------------------
 # camel-tools' normalize_unicode spells these two out before NFKC: the rial sign with the Arabic yeh
@@ -32,7 +31,7 @@ CAMEL_UNICODE_FIX = {
 # A rule rather than a map: with its triggers, text without ﷼ ﷽ (nearly all) skips it at once.
 CAMEL_FIX_RULE = Rule(
     "camel-unicode-fix",
-    re.compile(f"[{''.join(CAMEL_UNICODE_FIX)}]"),
+    lazy_pattern(f"[{''.join(CAMEL_UNICODE_FIX)}]"),
     lambda m: CAMEL_UNICODE_FIX[m.group(0)],
     triggers="".join(CAMEL_UNICODE_FIX),
 )

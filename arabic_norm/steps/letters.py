@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from . import chars as C
-from .base import CharMap, LineRule, Option, Rule, Step, char_class
+from .base import CharMap, LineRule, Option, Rule, Step, char_class, lazy_pattern
 from .base import to as to_
 
 _LETTER = f"[{char_class(C.ARABIC_LETTERS)}]"
@@ -19,7 +19,7 @@ _BEFORE_NO_LETTER = f"(?={_MARKS}*(?!{_MARKS}|{_LETTER}))"
 
 def word_final(letter: int, replacement: str, name: str) -> Rule:
     """A rule turning `letter` into `replacement` at the end of a word of two or more letters."""
-    pattern = re.compile(_AFTER_LETTER + re.escape(chr(letter)) + _BEFORE_NO_LETTER)
+    pattern = lazy_pattern(_AFTER_LETTER + re.escape(chr(letter)) + _BEFORE_NO_LETTER)
     return Rule(name, pattern, replacement, triggers=chr(letter), folds=chr(letter))
 
 
@@ -48,7 +48,7 @@ def _alef_combining(name: str, marks: list[int], folds: str = "") -> Rule:
     dropped = {mark: None for mark in marks}
     return LineRule(
         name,
-        re.compile(f"\u0627[{char_class(run)}]*?[{char_class(marks)}][{char_class(run)}]*"),
+        lazy_pattern(f"\u0627[{char_class(run)}]*?[{char_class(marks)}][{char_class(run)}]*"),
         lambda match: match.group().translate(dropped),
         triggers="".join(map(chr, marks)),
         alphabet="".join(map(chr, (C.ALEF, *run))),
@@ -129,7 +129,7 @@ def _drop_hamza(match: re.Match) -> str:
 
 _EZAFE = LineRule(
     "ezafe",
-    re.compile(f"[\u0647\u0629][{char_class(C.HARAKAT)}]*\u0654[{char_class(C.HARAKAT)}\u0654]*"),
+    lazy_pattern(f"[\u0647\u0629][{char_class(C.HARAKAT)}]*\u0654[{char_class(C.HARAKAT)}\u0654]*"),
     _drop_hamza,
     triggers="\u0654",
     alphabet="\u0647\u0629\u0654" + "".join(map(chr, C.HARAKAT)),
@@ -140,7 +140,7 @@ _EZAFE = LineRule(
 # composed here, or the next pass's diacritics step would compose it (found by idempotence).
 _YEH_HAMZA = LineRule(
     "yeh-hamza",
-    re.compile(f"\u064a([{char_class(C.HARAKAT)}]*)\u0654"),
+    lazy_pattern(f"\u064a([{char_class(C.HARAKAT)}]*)\u0654"),
     lambda match: "\u0626" + match.group(1),
     triggers="\u0654",
     alphabet="\u064a\u0626\u0654" + "".join(map(chr, C.HARAKAT)),
@@ -155,7 +155,7 @@ _YEH_BARREE_HAMZA = (
     CharMap({0x06D3: chr(C.YEH_HAMZA) + chr(C.YEH_BARREE)}),
     LineRule(
         "yeh-barree-hamza",
-        re.compile(f"\u06d2([{char_class(C.HARAKAT)}]*)\u0654"),
+        lazy_pattern(f"\u06d2([{char_class(C.HARAKAT)}]*)\u0654"),
         lambda match: "\u0626\u06d2" + match.group(1),
         triggers="\u0654",
         alphabet="\u06d2\u0626\u0654" + "".join(map(chr, C.HARAKAT)),
@@ -208,7 +208,7 @@ PERSIAN = Step(
 
 
 def build_elongation(max=2):
-    pattern = re.compile(f"({_LETTER})\\1{{{int(max)},}}")
+    pattern = lazy_pattern(f"({_LETTER})\\1{{{int(max)},}}")
     return (Rule("elongation", pattern, r"\1"),)
 
 

@@ -8,7 +8,7 @@ from functools import cache
 
 from . import chars as C
 from . import quranic as Q
-from .base import CharMap, LineRule, Option, Rule, Step, char_class, delete
+from .base import CharMap, LineRule, Option, Rule, Step, char_class, delete, lazy_pattern
 
 # Letters a combining maddah / hamza can compose with (Unicode canonical compositions).
 _COMPOSE_BASES = (C.ALEF, C.WAW, C.YEH, C.AE, C.HEH_GOAL, C.YEH_BARREE)
@@ -46,7 +46,7 @@ def compose_hamza(between: tuple[int, ...]) -> Rule:
     composes across them too) and whatever else the step is about to delete anyway, so that no
     hamza is left stranded once those marks are gone.
     """
-    pattern = re.compile(
+    pattern = lazy_pattern(
         f"([{char_class(_COMPOSE_BASES + (C.ALEF_MAKSURA, C.FARSI_YEH))}])([{char_class(between)}]*)"
         f"([{char_class(C.COMBINING_HAMZA)}])"
     )
@@ -64,7 +64,7 @@ KEEP_CLASSES = {
 
 # Dagger alef after alef maksura (عَلَىٰ) is pronounced through the maksura: it is dropped, not
 # turned into a second alef. A madda after it is the madd sign: it goes with it.
-_DAGGER_AFTER_MAKSURA = re.compile(f"(\u0649[{char_class(C.HARAKAT)}]*)?\u0670\u0653?")
+_DAGGER_AFTER_MAKSURA = lazy_pattern(f"(\u0649[{char_class(C.HARAKAT)}]*)?\u0670\u0653?")
 
 
 def _dagger_to_alef(match: re.Match) -> str:
@@ -154,7 +154,7 @@ def _hamza_letter(match: re.Match) -> str:
 
 _SEATED_HAMZA = LineRule(
     "tatweel-hamza",
-    re.compile(f"\u0640([\u0640{re.escape(_OTHER_MARKS)}]*)[{re.escape(_HAMZA_SIGNS)}]"),
+    lazy_pattern(f"\u0640([\u0640{re.escape(_OTHER_MARKS)}]*)[{re.escape(_HAMZA_SIGNS)}]"),
     _hamza_letter,
     triggers=_HAMZA_SIGNS,
     skips=_OTHER_MARKS,  # so it moves before the diacritics step's map, which merges with its own

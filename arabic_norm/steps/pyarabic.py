@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from . import chars as C
-from .base import CharMap, Rule, Step, delete, to
+from .base import CharMap, Rule, Step, delete, lazy_pattern, to
 
 HAMZA, ALEF, ALEF_MADDA, SHADDA = "\u0621", "\u0627", "\u0622", "\u0651"
 
@@ -23,7 +23,7 @@ _C1 = f"[^\\n\\r{''.join(map(chr, C.HARAKAT[:-2] + C.SUKUN))}]"
 _INITIAL_MADDA = Rule(
     "pyarabic-initial-madda",
     # a line starts after \n or a lone \r (Python's universal newlines); its break is \n, \r\n or \r
-    re.compile(f"(?:^|(?<=\\r))\u0622(?={_C1}(?:\u0651|\\n|\\r(?!\\n))|\\r\\n)", re.MULTILINE),
+    lazy_pattern(f"(?:^|(?<=\\r))\u0622(?={_C1}(?:\u0651|\\n|\\r(?!\\n))|\\r\\n)", re.MULTILINE),
     HAMZA + ALEF,
     triggers=ALEF_MADDA,
     folds=ALEF_MADDA,  # a letter in Persian and Urdu: the rule is left out under --lang fa/ur
@@ -89,8 +89,8 @@ PY_NORMALIZE_ALEF = Step(
         "ٲ ٳ ٵ and decomposed forms (ا + ◌ٔ) stay."
     ),
     build=lambda: (
-        Rule("pyarabic-dagger-before-maksura", re.compile("\u0670\u0649"), "\u0649", triggers="\u0670"),
-        Rule("pyarabic-dagger-after-maksura", re.compile("\u0649\u0670"), "\u0649", triggers="\u0670"),
+        Rule("pyarabic-dagger-before-maksura", lazy_pattern("\u0670\u0649"), "\u0649", triggers="\u0670"),
+        Rule("pyarabic-dagger-after-maksura", lazy_pattern("\u0649\u0670"), "\u0649", triggers="\u0670"),
         CharMap(to(ALEF, C.PYARABIC_ALEFAT)),
     ),
 )

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 
 from . import chars as C
-from .base import LineRule, Step, char_class
+from .base import LineRule, Step, char_class, lazy_pattern
 
 TATWEEL = "\u0640"
 DAGGER = "\u0670"
@@ -47,7 +47,7 @@ _M = f"[{char_class(C.ALL_MARKS)}]"
 
 def word_rule(name: str, triggers: str, rewrite, folds: str = "") -> LineRule:
     """A rule applying `rewrite(word)` to every word that holds one of `triggers`."""
-    pattern = re.compile(f"(?<![{_WORD_CHARS}])[{_WORD_CHARS}]*?[{re.escape(triggers)}][{_WORD_CHARS}]*")
+    pattern = lazy_pattern(f"(?<![{_WORD_CHARS}])[{_WORD_CHARS}]*?[{re.escape(triggers)}][{_WORD_CHARS}]*")
     return LineRule(name, pattern, lambda m: rewrite(m.group(0)), triggers=triggers, folds=folds)
 
 
@@ -92,7 +92,7 @@ def is_alef(cluster) -> bool:
 # --- hamza seats -------------------------------------------------------------------------------
 # Before the stem: nothing, the interrogative أ, the conjunctions و ف, the prepositions ب ل ك, the
 # future س, the article.
-_STEM_START = re.compile("^(?:أ?[وف]?[بلكس]?|أ?[وف]?[بك]?ال|أ?[وف]?لل)$")
+_STEM_START = lazy_pattern("^(?:أ?[وف]?[بلكس]?|أ?[وف]?[بك]?ال|أ?[وف]?لل)$")
 
 
 # Letters the search chain folds after this step (persian: ک ی ے ۓ), read as what they become, so
@@ -194,14 +194,14 @@ def seat_line_hamzas(word: str) -> str:
 # --- superscript (dagger) alef -------------------------------------------------------------------
 # Words modern spelling writes without the alef the superscript alef stands for (compared without
 # marks, alef spellings folded, proclitics allowed).
-_NO_ALEF = re.compile(
+_NO_ALEF = lazy_pattern(
     "^(?:ا?[وف]?[بلك]?|ا?[وف]?[بك]?ال|ا?[وف]?لل)"
     "(?:هذا|هذه|هذان|هذين|هؤلاء|ذلك|ذلكم|ذلكما|ذلكن|كذلك|هكذا|اولئك|اولئكم|طه"
     "|لكن(?:ما|نا|ه|ها|هم|هما|كم|ني|ي)?|الله|اللهم|لله|الرحمن|رحمن"
     "|اله(?:ا|ك|كم|كما|نا|ه|هم|هما|ي|ين|ان)?)$"
 )
 # The vocative يا written joined to the next word (يَـٰٓأَيُّهَا، يَـٰقَوْمِ), after an optional و ف.
-_VOCATIVE = re.compile(f"^((?:[وف]{_M}*)?)\u064a(\u064e?)\u0640?\u0670\u0653?(?=.)")
+_VOCATIVE = lazy_pattern(f"^((?:[وف]{_M}*)?)\u064a(\u064e?)\u0640?\u0670\u0653?(?=.)")
 
 
 def dagger_to_modern(word: str) -> str:
@@ -289,7 +289,7 @@ def drop_madd_sign(word: str, precomposed: bool = True) -> str:
 # Removed with the blanks before them, never after: a block may be cut before a space.
 SYMBOLS = LineRule(
     "quranic-symbols",
-    re.compile(f"[ \t]*[{char_class(C.QURANIC_SYMBOLS)}]+"),
+    lazy_pattern(f"[ \t]*[{char_class(C.QURANIC_SYMBOLS)}]+"),
     "",
     triggers="".join(map(chr, C.QURANIC_SYMBOLS)),
 )

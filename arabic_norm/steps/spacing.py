@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import re
-
 from . import chars as C
-from .base import CharMap, GuardedRule, Option, Step, delete, to
+from .base import CharMap, GuardedRule, Option, Step, delete, lazy_pattern, to
 
 
 def build_invisible(zwnj="keep", zwj="keep"):
@@ -52,8 +50,8 @@ def build_whitespace(keep_tabs=False):
     trailing = r"[ ]+(?=[\r\n]|\Z)" if keep_tabs else r"[ \t]+(?=[\r\n]|\Z)"
     return (
         CharMap(to(" ", C.UNICODE_SPACES)),
-        GuardedRule("trailing-blanks", re.compile(trailing), "", guard=_may_end_a_line_with_a_blank),
-        GuardedRule("blank-runs", re.compile(runs), " ", guard=_may_have_a_blank_run),
+        GuardedRule("trailing-blanks", lazy_pattern(trailing), "", guard=_may_end_a_line_with_a_blank),
+        GuardedRule("blank-runs", lazy_pattern(runs), " ", guard=_may_have_a_blank_run),
     )
 
 

@@ -7,7 +7,7 @@ import unicodedata
 from functools import cache
 
 from . import chars as C
-from .base import CharMap, FormRule, Option, Rule, Step, char_class, to
+from .base import CharMap, FormRule, Option, Rule, Step, char_class, lazy_pattern, to
 
 # --- quotes -----------------------------------------------------------------------------------
 _ALL_DOUBLE = C.DOUBLE_QUOTES + (ord('"'),)
@@ -26,7 +26,7 @@ _STYLES = {
 
 
 def _pairing_rule(kinds: tuple[int, ...], opener: str, closer: str, name: str) -> Rule:
-    return Rule(name, re.compile(f"[{char_class(kinds)}]"), _Repl(opener, closer))
+    return Rule(name, lazy_pattern(f"[{char_class(kinds)}]"), _Repl(opener, closer))
 
 
 class _Repl:
@@ -79,7 +79,7 @@ QUOTES = Step(
 
 # --- punctuation ------------------------------------------------------------------------------
 # A comma between two digits is a thousands separator (1,000), not prose punctuation.
-_PROSE_COMMA = Rule("comma-to-arabic", re.compile(r"(?<![0-9]),|,(?![0-9])"), "\u060c", triggers=",")
+_PROSE_COMMA = Rule("comma-to-arabic", lazy_pattern(r"(?<![0-9]),|,(?![0-9])"), "\u060c", triggers=",")
 
 
 def build_punctuation(to="ascii"):

@@ -132,6 +132,9 @@ def test_invalid_utf8_is_refused(raw, reason):
         ({0x08F0: ""}, "ب\u08f0ت", "بت", "three-byte character deleted"),
         ({0xFEFB: "ﻻ"}, "ﻻ", "ﻻ", "identity"),
         ({0x0649: "ي"}, "😀ى😀", "😀ي😀", "beside four-byte characters"),
+        ({0x064E: ""}, "سَa", "سa", "one ASCII byte left after the last two-byte character"),
+        ({0x064E: ""}, "abسَ", "abس", "a two-byte character ends the input"),
+        ({0x064E: ""}, "سَ abcdefghij\n", "س abcdefghij\n", "ASCII to the end, eight at a time"),
     ],
 )
 def test_examples(mapping, text, expected, reason):

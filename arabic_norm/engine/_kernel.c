@@ -45,16 +45,23 @@ typedef struct {
     Py_UCS4 maxchar;  /* largest code point of any replacement */
     int expands;      /* some replacement has several code points */
     Py_ssize_t nentries;
-    uint32_t rep2[0x800]; /* two-byte characters: their output bytes (themselves when kept) ... */
-    uint8_t len2[0x800];  /* ... and how many of them count; STOP2 for a stop */
+    /* Two-byte characters (all of Arabic), indexed by their two bytes read as a uint16 (in the
+     * machine's byte order), so that one lookup both decodes and maps them: their output bytes
+     * (themselves when kept) ... */
+    uint32_t *rep_pair;
+    uint8_t *len_pair; /* ... and how many of them count; NOT_A_PAIR for a stop, and for any two
+                          bytes that are not a two-byte character */
 } MapObject;
 
-#define STOP2 0xFF
+#define PAIRS 0x10000
+#define NOT_A_PAIR 0xFF
 
 static void Map_dealloc(MapObject *self) {
     PyMem_Free(self->action);
     PyMem_Free(self->entries);
     PyMem_Free(self->pool);
+    PyMem_Free(self->rep_pair);
+    PyMem_Free(self->len_pair);
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
 
@@ -82,7 +89,9 @@ static int Map_init(MapObject *self, PyObject *args, PyObject *kwds) {
     self->action = PyMem_Calloc(BMP, sizeof(uint16_t));
     self->entries = PyMem_Calloc(nentries, sizeof(Entry));
     self->pool = PyMem_Calloc(poolsize + nstops + 1, sizeof(Py_UCS4)); /* stops: one each */
-    if (!self->action || !self->entries || !self->pool) {
+    self->rep_pair = PyMem_Calloc(PAIRS, sizeof(uint32_t));
+    self->len_pair = PyMem_Malloc(PAIRS);
+    if (!self->action || !self->entries || !self->pool || !self->rep_pair || !self->len_pair) {
         PyErr_NoMemory();
         return -1;
     }
@@ -134,18 +143,19 @@ static int Map_init(MapObject *self, PyObject *args, PyObject *kwds) {
         }
         self->entries[self->action[c]].flags |= STOP_UTF8;
     }
+    memset(self->len_pair, NOT_A_PAIR, PAIRS);
     for (Py_UCS4 c = 0x80; c < 0x800; c++) {
         const Entry *e = &self->entries[self->action[c]];
         uint8_t own[4] = {(uint8_t)(0xC0 | c >> 6), (uint8_t)(0x80 | (c & 0x3F)), 0, 0};
+        uint16_t pair;
+        memcpy(&pair, own, 2);
         if (!self->action[c]) {
-            memcpy(&self->rep2[c], own, 4);
-            self->len2[c] = 2;
-        } else if (e->flags & STOP_UTF8) {
-            self->len2[c] = STOP2;
-        } else {
-            memcpy(&self->rep2[c], e->u8, 4);
-            self->len2[c] = e->u8len;
-        }
+            memcpy(&self->rep_pair[pair], own, 4);
+            self->len_pair[pair] = 2;
+        } else if (!(e->flags & STOP_UTF8)) {
+            memcpy(&self->rep_pair[pair], e->u8, 4);
+            self->len_pair[pair] = e->u8len;
+        } /* a stop: NOT_A_PAIR, and the general path gives up there */
     }
     return 0;
 }
@@ -215,13 +225,13 @@ static Py_ssize_t first_mapped(const MapObject *self, const uint8_t *src, Py_ssi
 /* From the first change on, every character is written (a copy of four bytes, of which `len`
  * count): cheaper than a memcpy per unchanged run in densely vowelled text. `out` has 4 bytes
  * of slack. Returns the output length, or -1 to give up (not UTF-8, a stop). */
-static Py_ssize_t map_from(const MapObject *self, const uint8_t *src, Py_ssize_t i, Py_ssize_t n, uint8_t *out,
-                           Py_ssize_t o, uint64_t *counts) {
+static inline Py_ssize_t map_chars(const MapObject *self, const uint8_t *src, Py_ssize_t i, Py_ssize_t n,
+                                   uint8_t *out, Py_ssize_t o, uint64_t *counts, const int counting) {
     const uint16_t *action = self->action;
     Py_UCS4 cp;
     uint64_t w;
     uint32_t four;
-    while (i < n) {
+    while (i + 1 < n) { /* two bytes at least: the last byte is the loop's only bound check */
         uint8_t b0 = src[i];
         if (b0 < 0x80) { /* ASCII: eight at a time when there are eight */
             if (i + 8 <= n) {
@@ -238,13 +248,13 @@ static Py_ssize_t map_from(const MapObject *self, const uint8_t *src, Py_ssize_t
             continue;
         }
         int len;
-        if (b0 >= 0xC2 && b0 < 0xE0 && i + 1 < n && (src[i + 1] & 0xC0) == 0x80) {
-            /* two bytes (all of Arabic): no branch on whether the character is mapped */
-            cp = ((Py_UCS4)(b0 & 0x1F) << 6) | (src[i + 1] & 0x3F);
-            uint8_t l = self->len2[cp];
-            if (l == STOP2) return -1;
-            if (counts) counts[action[cp]]++; /* counts[0]: the kept ones, ignored */
-            memcpy(out + o, &self->rep2[cp], 4);
+        /* two bytes (all of Arabic): one lookup, no branch on whether the character is mapped */
+        uint16_t pair;
+        memcpy(&pair, src + i, 2);
+        uint8_t l = self->len_pair[pair];
+        if (l != NOT_A_PAIR) {
+            if (counting) counts[action[((b0 & 0x1F) << 6) | (src[i + 1] & 0x3F)]]++; /* [0]: kept ones */
+            memcpy(out + o, &self->rep_pair[pair], 4);
             o += l;
             i += 2;
             continue;
@@ -262,13 +272,23 @@ static Py_ssize_t map_from(const MapObject *self, const uint8_t *src, Py_ssize_t
         } else {
             const Entry *e = &self->entries[a];
             if (e->flags & STOP_UTF8) return -1;
-            if (counts) counts[a]++;
+            if (counting) counts[a]++;
             memcpy(out + o, e->u8, 4); /* u8 is zero padded: 4 bytes are readable */
             o += e->u8len;
         }
         i += len;
     }
+    if (i < n) { /* one byte left: ASCII, or the bytes are not UTF-8 */
+        if (src[i] >= 0x80) return -1;
+        out[o++] = src[i];
+    }
     return o;
+}
+
+/* map_chars compiled twice, so that the loop without counts tests nothing for them. */
+static Py_ssize_t map_from(const MapObject *self, const uint8_t *src, Py_ssize_t i, Py_ssize_t n, uint8_t *out,
+                           Py_ssize_t o, uint64_t *counts) {
+    return counts ? map_chars(self, src, i, n, out, o, counts, 1) : map_chars(self, src, i, n, out, o, NULL, 0);
 }
 
 /* run(data, counts=None): with `counts` (a writable array of nentries uint64, see `entries`), each

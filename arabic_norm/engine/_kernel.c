@@ -89,9 +89,7 @@ static int Map_init(MapObject *self, PyObject *args, PyObject *kwds) {
     self->action = PyMem_Calloc(BMP, sizeof(uint16_t));
     self->entries = PyMem_Calloc(nentries, sizeof(Entry));
     self->pool = PyMem_Calloc(poolsize + nstops + 1, sizeof(Py_UCS4)); /* stops: one each */
-    self->rep_pair = PyMem_Calloc(PAIRS, sizeof(uint32_t));
-    self->len_pair = PyMem_Malloc(PAIRS);
-    if (!self->action || !self->entries || !self->pool || !self->rep_pair || !self->len_pair) {
+    if (!self->action || !self->entries || !self->pool) {
         PyErr_NoMemory();
         return -1;
     }
@@ -142,6 +140,21 @@ static int Map_init(MapObject *self, PyObject *args, PyObject *kwds) {
             self->action[c] = (uint16_t)n++;
         }
         self->entries[self->action[c]].flags |= STOP_UTF8;
+    }
+    return 0;
+}
+
+/* The two-byte tables, built when the map first runs on bytes (a map for str never needs them). */
+static int build_pairs(MapObject *self) {
+    self->rep_pair = PyMem_Calloc(PAIRS, sizeof(uint32_t));
+    self->len_pair = PyMem_Malloc(PAIRS);
+    if (!self->rep_pair || !self->len_pair) {
+        PyMem_Free(self->rep_pair);
+        PyMem_Free(self->len_pair);
+        self->rep_pair = NULL;
+        self->len_pair = NULL;
+        PyErr_NoMemory();
+        return -1;
     }
     memset(self->len_pair, NOT_A_PAIR, PAIRS);
     for (Py_UCS4 c = 0x80; c < 0x800; c++) {
@@ -298,6 +311,7 @@ static Py_ssize_t map_from(const MapObject *self, const uint8_t *src, Py_ssize_t
 static PyObject *Map_run_utf8(MapObject *self, PyObject *args) {
     PyObject *arg, *counts_obj = Py_None;
     if (!PyArg_ParseTuple(args, "O|O", &arg, &counts_obj)) return NULL;
+    if (!self->len_pair && build_pairs(self) < 0) return NULL;
     Py_buffer counts_view;
     uint64_t *counts = NULL;
     if (counts_obj != Py_None) {

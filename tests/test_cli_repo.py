@@ -10,6 +10,7 @@ answer.
 from __future__ import annotations
 
 import bz2
+import fnmatch
 import gzip
 import json
 import lzma
@@ -20,9 +21,11 @@ from pathlib import Path
 
 import pytest
 from click.shell_completion import ShellComplete
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from arabic_norm.cli import command as arabic_norm_command
-from arabic_norm.cli.discover import DEFAULT_INCLUDE
+from arabic_norm.cli.discover import DEFAULT_INCLUDE, _matches
 from arabic_norm.presets import PRESETS
 from arabic_norm.steps import STEPS
 
@@ -391,3 +394,19 @@ def test_pre_commit_hook_obeys_the_configuration_and_protects(repo, pre_commit_h
     assert snapshot(repo) == before  # the draft excluded, URL and Markdown code protected, JSON and code unseen
     check = try_repo(repo, "arabic-norm-check", pre_commit_home, head)
     assert check.returncode == 0, check.stdout + check.stderr
+
+
+GLOB_CHARS = st.sampled_from(list("ab./*?[]!x-\n"))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(alphabet=GLOB_CHARS, max_size=10),
+    st.lists(st.text(alphabet=GLOB_CHARS, max_size=6), max_size=4),
+)
+def test_globs_match_as_fnmatchcase_matches_each(relative, patterns):
+    """Include/exclude globs are tried as one expression: the file name or the relative path
+    matches it exactly when it matches one of the globs by fnmatchcase."""
+    name = relative.rpartition("/")[2]
+    expected = any(fnmatch.fnmatchcase(name, p) or fnmatch.fnmatchcase(relative, p) for p in patterns)
+    assert _matches(relative, patterns) == expected

@@ -185,3 +185,17 @@ def test_every_pass_has_one_protocol(name):
         new, count = p.run_counted(SAMPLE)
         assert p.run(SAMPLE) == new and isinstance(count, int), p
         assert count > 0 or new == SAMPLE, p  # (a rule may count a match it writes back unchanged)
+
+
+def test_rules_find_their_triggers_in_long_texts_as_in_short_ones():
+    """In a text of FIND_EACH_FROM characters or more, a rule's triggers are looked for one by one
+    with `in` instead of its compiled class: the same rules run, the same text comes out."""
+    from arabic_norm.compiler import FIND_EACH_FROM
+
+    short = "سا\u0654ل ب\u0640\u064e\u0654ت\n"  # combining hamza: compose-hamza and tatweel-hamza
+    long = short * (FIND_EACH_FROM // len(short) + 1)
+    assert len(long) >= FIND_EACH_FROM > len(short)
+    for preset in ("default", "search", "quran"):
+        p = Pipeline.preset(preset)
+        assert p(long) == p(short) * (len(long) // len(short)), preset
+        assert p(short) != short, f"{preset}: the example has work for the rules"

@@ -227,13 +227,16 @@ def test_presets_keep_line_endings_bom_and_missing_final_newline(preset):
     assert p.normalize_bytes(given.encode()) == expected.encode()
 
 
-@given(text=st.text(alphabet=" \t\n\ra\u00a0", max_size=40))
+@given(text=st.text(alphabet=" \t\n\ra\u00a0", max_size=60))
 def test_whitespace_equals_its_definition_on_any_blanks(text):
-    """The whitespace rules are guarded (skipped when no line ends with a blank, no two blanks
-    meet) and blank-runs is written as `[ \\t]{2,}|\\t`: the same as the definition, spelled out
-    with the original patterns: Unicode spaces -> space, trailing blanks gone, runs -> one space."""
+    """The whitespace rules search only the lines holding two blanks, a tab or a blank before a
+    line end (NeedleRule), and blank-runs is written as `[ \\t]{2,}|\\t`: the same as the
+    definition, spelled out with the original patterns over the whole text: Unicode spaces ->
+    space, trailing blanks gone, runs -> one space; with --keep-tabs the same for spaces alone."""
     import re
 
     spaced = text.replace("\u00a0", " ")
     expected = re.sub(r"[ \t]*\t[ \t]*|[ ]{2,}", " ", re.sub(r"[ \t]+(?=[\r\n]|\Z)", "", spaced))
     assert Pipeline.parse("whitespace")(text) == expected
+    keeping_tabs = re.sub(r"[ ]{2,}", " ", re.sub(r"[ ]+(?=[\r\n]|\Z)", "", spaced))
+    assert Pipeline.parse("whitespace --keep-tabs")(text) == keeping_tabs

@@ -242,20 +242,6 @@ class Rule:
 
 
 @dataclass(frozen=True, eq=False)
-class GuardedRule(Rule):
-    """A rule that cannot match unless `guard(text)` is true: a quick test (a few substring
-    searches, at memchr speed) that spares the regex its walk over text it would leave alone. For
-    rules whose pattern would otherwise be tried at every blank or every letter of a big text."""
-
-    guard: Callable[[str], bool] = bool
-
-    def run_counted(self, text: str) -> tuple[str, int]:
-        if not self.guard(text):
-            return text, 0
-        return super().run_counted(text)
-
-
-@dataclass(frozen=True, eq=False)
 class LineRule(Rule):
     """A rule every match of which contains one of its `triggers`: only the lines holding one are
     searched, so a rare trigger in a big text costs a scan, not a regex pass over everything."""
@@ -263,17 +249,47 @@ class LineRule(Rule):
     def run_counted(self, text: str) -> tuple[str, int]:
         if not any(c in text for c in self.triggers):
             return text, 0
-        pieces, done, total = [], 0, 0
-        for start, end in _trigger_lines(text, self.triggers):
-            new, count = self.pattern.subn(self.repl, text[start:end])
-            if count:
-                pieces += [text[done:start], new]
-                done, total = end, total + count
-        return ("".join(pieces) + text[done:], total) if total else (text, 0)
+        return _subn_on_lines(self, text, _trigger_lines(text, self.triggers))
 
 
-def _trigger_lines(text: str, triggers: str):
-    """(start, end) of each line of `text` holding one of `triggers`, in order. str.find per
+@dataclass(frozen=True, eq=False)
+class NeedleRule(Rule):
+    """A rule every match of which lies on a line holding one of `needles` (substrings), or on the
+    last line when the text ends with one of `end_chars`: only those lines are searched. For rules
+    whose pattern would otherwise be tried at every blank of a big text (the whitespace rules: a
+    match is two blanks, a tab, or blanks before a line end), which most lines do not hold."""
+
+    needles: tuple[str, ...] = ()
+    end_chars: tuple[str, ...] = ()
+
+    def run_counted(self, text: str) -> tuple[str, int]:
+        return _subn_on_lines(self, text, _needle_lines(text, self.needles, self.end_chars))
+
+
+def _subn_on_lines(rule: Rule, text: str, lines) -> tuple[str, int]:
+    """`rule` applied to the lines (start, end) of `text` only; the text, and the substitutions."""
+    pieces, done, total = [], 0, 0
+    for start, end in lines:
+        new, count = rule.pattern.subn(rule.repl, text[start:end])
+        if count:
+            pieces += [text[done:start], new]
+            done, total = end, total + count
+    return ("".join(pieces) + text[done:], total) if total else (text, 0)
+
+
+def _needle_lines(text: str, needles: tuple[str, ...], end_chars: tuple[str, ...]):
+    """(start, end) of each line holding one of `needles`, then the last line if `text` ends with
+    one of `end_chars` and it was not among them."""
+    end = 0
+    for start, end in _trigger_lines(text, needles):
+        yield start, end
+    if end_chars and text.endswith(end_chars) and end < len(text):
+        yield text.rfind("\n") + 1, len(text)
+
+
+def _trigger_lines(text: str, triggers):
+    """(start, end) of each line of `text` holding one of `triggers` (characters, or substrings
+    that do not hold a line break but as their last character), in order. str.find per
     trigger (a memchr-speed scan, several times faster than a regex character class), each
     trigger's next position kept until the scan passes it, so the text is read once per trigger."""
     ahead = {c: text.find(c) for c in triggers}

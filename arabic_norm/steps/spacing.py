@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from . import chars as C
-from .base import CharMap, GuardedRule, Option, Step, delete, lazy_pattern, to
+from .base import CharMap, NeedleRule, Option, Step, delete, lazy_pattern, to
 
 
 def build_invisible(zwnj="keep", zwj="keep"):
@@ -34,24 +34,18 @@ INVISIBLE = Step(
 )
 
 
-# Both rules would try their pattern at every space of the text; most text has neither a blank
-# before a line break nor two blanks in a row, which a substring search tells at once.
-def _may_end_a_line_with_a_blank(text: str) -> bool:
-    return text.endswith((" ", "\t")) or any(pair in text for pair in (" \n", " \r", "\t\n", "\t\r"))
-
-
-def _may_have_a_blank_run(text: str) -> bool:
-    return "  " in text or "\t" in text
-
-
 def build_whitespace(keep_tabs=False):
-    # Order matters: trailing blanks first, then a run of two or more blanks (or any tab).
+    # Order matters: trailing blanks first, then a run of two or more blanks (or any tab). Both
+    # rules would try their pattern at every blank of the text: they search only the lines that
+    # hold what every match holds (NeedleRule), which most lines do not.
+    blanks = (" ",) if keep_tabs else (" ", "\t")
     runs = r"[ ]{2,}" if keep_tabs else r"[ \t]{2,}|\t"  # (a run holding a tab, or of 2+ spaces)
     trailing = r"[ ]+(?=[\r\n]|\Z)" if keep_tabs else r"[ \t]+(?=[\r\n]|\Z)"
+    before_line_ends = tuple(blank + end for blank in blanks for end in ("\n", "\r"))
     return (
         CharMap(to(" ", C.UNICODE_SPACES)),
-        GuardedRule("trailing-blanks", lazy_pattern(trailing), "", guard=_may_end_a_line_with_a_blank),
-        GuardedRule("blank-runs", lazy_pattern(runs), " ", guard=_may_have_a_blank_run),
+        NeedleRule("trailing-blanks", lazy_pattern(trailing), "", needles=before_line_ends, end_chars=blanks),
+        NeedleRule("blank-runs", lazy_pattern(runs), " ", needles=("  ",) if keep_tabs else ("  ", "\t")),
     )
 
 

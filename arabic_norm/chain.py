@@ -1,7 +1,7 @@
 """Chain syntax <-> StepSpec: `step [--option [value]]... step ...`, read by one scanner
 (`scan`) for the library (`parse_chain`, `Pipeline.parse`) and the command line, printed back by
 `StepSpec.__str__`; unknown names get a did-you-mean. Each option parses and prints its own kind
-(steps/base.py: Flag, Choice, Multi, Int).
+(steps/options.py: Flag, Choice, Multi, Int).
 """
 
 from __future__ import annotations
@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from .engine.nfkc import executor
 from .errors import ChainError
 from .steps import STEPS, Option, Step
-from .steps.base import closest, for_language
+from .steps.base import for_language
+from .steps.options import closest
 
 __all__ = ["ChainError", "StepSpec", "closest", "make_spec", "parse_chain", "scan"]
 

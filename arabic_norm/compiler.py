@@ -10,13 +10,16 @@ wherever they stand (Pipeline.cut_pattern).
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
+from dataclasses import replace
 
+from .engine.kernel import run_lines
 from .engine.maps import CompiledMap
 from .steps import CharMap
 from .steps import chars as C
-from .steps.base import FormRule, LineRule, Rule
+from .steps.base import FormRule, LineRule, Rule, RunRule
 from .steps.compat import NFKCThenDelete
 
 # The characters a long line without spaces may be cut between (those of them that a pipeline
@@ -95,10 +98,18 @@ def compile_operations(operations) -> list:
         if pending is not None:
             passes.append(CompiledMap(pending))
             pending = None
-        passes.append(op)
+        passes.append(_with_run_lines(op))
     if pending is not None:
         passes.append(CompiledMap(pending))
     return [p for p in passes if not isinstance(p, CompiledMap) or p]
+
+
+def _with_run_lines(op):
+    """A RunRule that searches only the lines holding a run (found in C by the kernel; without it
+    run_lines gives the whole text): elongation's pattern is otherwise tried at every letter."""
+    if isinstance(op, RunRule) and op.lines is None:
+        return replace(op, lines=functools.partial(run_lines, n=op.run_length))
+    return op
 
 
 def run_passes(passes, text: str) -> str:

@@ -7,7 +7,7 @@ import pytest
 
 from arabic_norm.chain import ChainError, parse_chain, scan
 from arabic_norm.steps import STEPS
-from arabic_norm.steps.base import Choice, Flag, Int, Multi
+from arabic_norm.steps.options import Choice, Flag, Int, Multi
 
 
 def test_scan_stops_at_the_first_word_that_is_not_a_step_or_its_option():

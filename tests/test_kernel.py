@@ -178,3 +178,29 @@ def test_contains_any_and_find_agree_with_in_and_find_on_any_bytes(data, needles
     for needle in needles:
         for start in (0, 1, len(data) // 2, len(data), len(data) + 1, -1, -len(data) - 2):
             assert kernel.native.find(data, needle, start) == data.find(needle, start), (needle, start)
+
+
+@needs_kernel
+@given(st.text(alphabet=st.sampled_from(list("aab\nههي😀é")), max_size=40), st.integers(1, 4), st.integers(0, 45))
+def test_find_run_finds_the_first_run_of_n_identical_characters(text, n, start):
+    """Where the elongation rule looks: the first run of n identical characters from `start` on
+    (the reference: a regex), in str of every width (ASCII, Latin-1, Arabic, beyond the BMP)."""
+    import re
+
+    found = re.compile(rf"(.)\1{{{n - 1}}}", re.DOTALL).search(text, start)
+    assert kernel.native.find_run(text, n, start) == (found.start() if found else -1)
+
+
+@pytest.mark.parametrize("engine", ["kernel", "numpy"])
+def test_elongation_searches_only_lines_with_a_run_and_gives_the_same(engine):
+    """With the kernel, elongation runs its pattern on the lines holding a run of identical
+    characters (run_lines); without it, over the whole text: the same output either way."""
+    text = "جمييييل جدا\nكتاب\n\nهههههه!!!\nسلام   عليكم\n" * 3
+    expected = "جميل جدا\nكتاب\n\nه!!!\nسلام   عليكم\n" * 3
+    with using_engine(engine):
+        lines = list(kernel.run_lines(text, 3))
+        assert Pipeline.parse("elongation")(text) == expected
+    if engine == "kernel":
+        assert len(lines) == 9, "three lines a copy: the two elongated words and the spaces (a run too)"
+    else:
+        assert lines == [(0, len(text))], "without the kernel: the whole text"

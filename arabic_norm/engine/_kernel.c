@@ -623,9 +623,39 @@ static PyObject *k_find(PyObject *module, PyObject *args) {
     return PyLong_FromSsize_t(at);
 }
 
+/* find_run(text, n, start): the index of the first character at or after `start` that begins a
+ * run of `n` or more identical characters, or -1. The elongation rule (جمييييل) searches only the
+ * lines holding one, instead of trying its pattern at every letter. */
+#define FIND_RUN(T)                                                                               \
+    {                                                                                             \
+        const T *chars = (const T *)data;                                                         \
+        Py_ssize_t run = 0;                                                                       \
+        for (Py_ssize_t i = start; i < len; i++) {                                                \
+            run = (run && chars[i] == chars[i - 1]) ? run + 1 : 1;                                \
+            if (run >= n) return PyLong_FromSsize_t(i - n + 1);                                   \
+        }                                                                                         \
+        return PyLong_FromSsize_t(-1);                                                            \
+    }
+
+static PyObject *k_find_run(PyObject *module, PyObject *args) {
+    PyObject *text;
+    Py_ssize_t n, start;
+    if (!PyArg_ParseTuple(args, "Unn", &text, &n, &start)) return NULL;
+    Py_ssize_t len = PyUnicode_GET_LENGTH(text);
+    const void *data = PyUnicode_DATA(text);
+    if (n < 1) n = 1;
+    if (start < 0) start = 0;
+    switch (PyUnicode_KIND(text)) {
+    case PyUnicode_1BYTE_KIND: FIND_RUN(Py_UCS1)
+    case PyUnicode_2BYTE_KIND: FIND_RUN(Py_UCS2)
+    default: FIND_RUN(Py_UCS4)
+    }
+}
+
 static PyMethodDef module_methods[] = {
     {"count_utf8", k_count_utf8, METH_VARARGS, "count_utf8(data, slots, n): counts of code points per slot."},
     {"count_str", k_count_str, METH_VARARGS, "count_str(text, slots, n): counts of code points per slot."},
+    {"find_run", k_find_run, METH_VARARGS, "find_run(text, n, start): where a run of n identical characters begins."},
     {"find", k_find, METH_VARARGS, "find(data, needle, start=0): like data.find(needle, start)."},
     {"contains_any", k_contains_any, METH_VARARGS, "contains_any(data, needles): whether any needle occurs in data."},
     {NULL, NULL, 0, NULL},

@@ -12,7 +12,7 @@ What the kernel does, and where it hands over to the str path like the numpy byt
 (a rule trigger, a replacement longer than its character in UTF-8, bytes that are not UTF-8), is
 described at the top of _kernel.c. `engine.CompiledMap` is the only user of `utf8_map`/`str_map`;
 `Counter` serves --stats, `contains_any` and `find` protect.py's
-searches of each block.
+searches of each block, `run_lines` the elongation rule (see compiler.py).
 """
 
 from __future__ import annotations
@@ -65,6 +65,19 @@ def find(data, needle: bytes, start: int = 0) -> int:
     if native is None:
         return data.find(needle, start)
     return native.find(data, needle, start)
+
+
+def run_lines(text: str, n: int):
+    """(start, end) of each line of `text` holding a run of `n` or more identical characters, in
+    order (`end` past its line break); without the kernel, the whole text as one line."""
+    if native is None:
+        yield 0, len(text)
+        return
+    at = native.find_run(text, n, 0)
+    while at >= 0:
+        end = text.find("\n", at) + 1 or len(text)
+        yield text.rfind("\n", 0, at) + 1, end
+        at = native.find_run(text, n, end)
 
 
 class Counter:

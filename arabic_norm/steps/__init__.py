@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from .base import CharMap, FormRule, Operation, Option, Rule, Step, language_note
+from .base import CharMap, FormRule, Operation, Rule, Step, language_note
 from .camel import ARCLEAN, TRANSLIT
 from .compat import CAMEL_DEDIAC, CAMEL_LETTERS, CAMEL_UNICODE, LUCENE_ARABIC, LUCENE_PERSIAN
 from .letters import ALEF, ELONGATION, HAMZA, PERSIAN, TEH_MARBUTA, YA
 from .marks import DIACRITICS, TATWEEL
+from .options import Option
 from .pyarabic import PYARABIC_STEPS
 from .quranic import UTHMANI
 from .spacing import INVISIBLE, WHITESPACE

@@ -17,7 +17,8 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from .base import CharMap, Operation, Option, Rule, Step, char_class
+from .base import CharMap, Operation, Rule, Step, char_class
+from .options import Option
 
 # What the `camel` extra installs, named directly: this works whether arabic-norm came from a clone,
 # a git URL or pipx (`pipx inject arabic-norm-pipeline ...`), where an extra's name may not resolve.

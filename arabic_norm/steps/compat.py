@@ -18,7 +18,8 @@ import unicodedata
 from dataclasses import dataclass
 
 from . import chars as C
-from .base import CharMap, Option, Rule, Step, delete, lazy_pattern, to
+from .base import CharMap, Rule, Step, delete, lazy_pattern, to
+from .options import Option
 
 # --- camel-tools -------------------------------------------------------------------------------
 # camel-tools' normalize_unicode spells these two out before NFKC: the rial sign with the Arabic yeh

@@ -6,8 +6,9 @@ from __future__ import annotations
 import re
 
 from . import chars as C
-from .base import CharMap, LineRule, Option, Rule, Step, char_class, lazy_pattern
+from .base import CharMap, LineRule, Rule, RunRule, Step, char_class, lazy_pattern
 from .base import to as to_
+from .options import Option
 
 _LETTER = f"[{char_class(C.ARABIC_LETTERS)}]"
 _MARKS = f"[{char_class(C.HARAKAT + C.DAGGER_ALEF)}]"
@@ -209,7 +210,7 @@ PERSIAN = Step(
 
 def build_elongation(max=2):
     pattern = lazy_pattern(f"({_LETTER})\\1{{{int(max)},}}")
-    return (Rule("elongation", pattern, r"\1"),)
+    return (RunRule("elongation", pattern, r"\1", run_length=int(max) + 1),)
 
 
 ELONGATION = Step(

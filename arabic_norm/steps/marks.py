@@ -8,7 +8,8 @@ from functools import cache
 
 from . import chars as C
 from . import quranic as Q
-from .base import CharMap, LineRule, Option, Rule, Step, char_class, delete, lazy_pattern
+from .base import CharMap, LineRule, Rule, Step, char_class, delete, lazy_pattern
+from .options import Option
 
 # Letters a combining maddah / hamza can compose with (Unicode canonical compositions).
 _COMPOSE_BASES = (C.ALEF, C.WAW, C.YEH, C.AE, C.HEH_GOAL, C.YEH_BARREE)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from . import chars as C
-from .base import CharMap, NeedleRule, Option, Step, delete, lazy_pattern, to
+from .base import CharMap, NeedleRule, Step, delete, lazy_pattern, to
+from .options import Option
 
 
 def build_invisible(zwnj="keep", zwj="keep"):

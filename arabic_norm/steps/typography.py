@@ -7,7 +7,8 @@ import unicodedata
 from functools import cache
 
 from . import chars as C
-from .base import CharMap, FormRule, Option, Rule, Step, char_class, lazy_pattern, to
+from .base import CharMap, FormRule, Rule, Step, char_class, lazy_pattern, to
+from .options import Option
 
 # --- quotes -----------------------------------------------------------------------------------
 _ALL_DOUBLE = C.DOUBLE_QUOTES + (ord('"'),)

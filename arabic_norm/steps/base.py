@@ -90,8 +90,7 @@ class Rule:
         return (new, count) if count else (text, 0)
 
 
-@dataclass(frozen=True, eq=False)
-class LineRule(Rule):
+class LineRule(Rule):  # no field of its own: not a dataclass again (see steps/options.py)
     """A rule every match of which contains one of its `triggers`: only the lines holding one are
     searched, so a rare trigger in a big text costs a scan, not a regex pass over everything."""
 

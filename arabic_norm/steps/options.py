@@ -78,9 +78,10 @@ class Option:
         return value
 
 
-@dataclass(frozen=True)
+# The kinds are not dataclasses of their own: they add no field (Option.__new__ picks the class
+# from `kind`, which Option's __init__ stores), and each @dataclass would compile six methods at
+# every start of the command.
 class Flag(Option):
-    kind: str = "flag"
     takes_value: ClassVar[bool] = False
 
     def parse(self, raw: str, previous: object) -> object:
@@ -101,18 +102,12 @@ class Flag(Option):
         return click.Option([self.flag], is_flag=True, help=self.help)
 
 
-@dataclass(frozen=True)
 class Choice(Option):
-    kind: str = "choice"
-
     def parse(self, raw: str, previous: object) -> object:
         return self._check_choice(raw)
 
 
-@dataclass(frozen=True)
 class Multi(Option):
-    kind: str = "multi"
-
     def parse(self, raw: str, previous: object) -> object:
         values = [self._check_choice(v) for v in raw.split(",") if v]
         return tuple(sorted(set(previous or ()) | set(values), key=self.choices.index))
@@ -131,10 +126,7 @@ class Multi(Option):
         )
 
 
-@dataclass(frozen=True)
 class Int(Option):
-    kind: str = "int"
-
     def parse(self, raw: str, previous: object) -> object:
         try:
             value = int(raw)

@@ -34,7 +34,6 @@ Markdown are rare in corpora, so the workers keep their speed where it matters.
 
 from __future__ import annotations
 
-import mmap
 import re
 import unicodedata
 from collections.abc import Callable, Iterator
@@ -45,19 +44,20 @@ from typing import NamedTuple
 from .engine.kernel import contains_any, find
 from .errors import UndecodableInput
 from .splice import apply, merge
+from .steps.base import lazy_pattern
 
 SENTINEL = "\ue000"  # stands for a protected span while the text around it is normalized
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 
-_URL = re.compile(rb"(?<![A-Za-z0-9+.\-])(?:[A-Za-z][A-Za-z0-9+.\-]*://|www\.)[^\s<>\"`]+")
-_EMAIL = re.compile(rb"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+")
+_URL = lazy_pattern(rb"(?<![A-Za-z0-9+.\-])(?:[A-Za-z][A-Za-z0-9+.\-]*://|www\.)[^\s<>\"`]+")
+_EMAIL = lazy_pattern(rb"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+")
 _URL_STOPS = frozenset("«»“”„‟‹›「」＂<>")  # never inside a URL (the ASCII ones are left out by _URL)
 _URL_TRAILING = frozenset(".,:;!?'*،؛؟…")  # punctuation that ends a sentence, not a URL
 _CLOSERS = {")": "(", "]": "["}
-_INLINE_CODE = re.compile(rb"(?<!`)(`+)(?!`)[^\r\n]*?(?<!`)\1(?!`)")
-_FENCE = re.compile(rb"[ \t]*(`{3,}|~{3,})([^\r\n]*)")
-_MARKER = re.compile(rb"(?:<!--|#|//)[ \t]*arabic-norm:[ \t]*(off|on)\b")
-_EVENTS = re.compile(rb"^[ \t]*(?:`{3,}|~{3,})|arabic-norm:", re.MULTILINE)
+_INLINE_CODE = lazy_pattern(rb"(?<!`)(`+)(?!`)[^\r\n]*?(?<!`)\1(?!`)")
+_FENCE = lazy_pattern(rb"[ \t]*(`{3,}|~{3,})([^\r\n]*)")
+_MARKER = lazy_pattern(rb"(?:<!--|#|//)[ \t]*arabic-norm:[ \t]*(off|on)\b")
+_EVENTS = lazy_pattern(rb"^[ \t]*(?:`{3,}|~{3,})|arabic-norm:", re.MULTILINE)
 
 
 class State(NamedTuple):
@@ -115,9 +115,10 @@ class Protect:
             return True
         return self._text_triggers is not None and self._text_triggers.search(text) is not None
 
-    def stateless(self, data: bytes | mmap.mmap) -> bool:
-        """Whether `data`, as a block in the middle of an input, may be normalized alone: it can
-        open no region and hold no span that a cut before a space could split."""
+    def stateless(self, data) -> bool:
+        """Whether `data` (bytes, or an mmap of a file), as a block in the middle of an input, may
+        be normalized alone: it can open no region and hold no span that a cut before a space
+        could split."""
         triggers = (b"arabic-norm:",) * self.markers + (b"`", b"~~~") * self.markdown
         return not self.patterns and not contains_any(data, triggers)
 
@@ -125,6 +126,8 @@ class Protect:
         """`stateless` for the whole file at `path` (workers may take any of its blocks)."""
         if self.patterns:
             return False
+        import mmap
+
         with open(path, "rb") as f:
             try:
                 data = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
@@ -245,7 +248,7 @@ def _emails(data: bytes) -> list[tuple[int, int]]:
 
 # Stops that `_URL` lets into a match and that are printable: every other stop (a Unicode blank,
 # a format character) is not printable, which `str.isprintable` tells in one pass of C.
-_PRINTABLE_STOP = re.compile("[" + re.escape("".join(sorted(_URL_STOPS))) + "]")
+_PRINTABLE_STOP = lazy_pattern("[" + re.escape("".join(sorted(_URL_STOPS))) + "]")
 
 
 def _url_end(found: bytes) -> int | None:

@@ -98,13 +98,13 @@ def compile_operations(operations) -> list:
         if pending is not None:
             passes.append(CompiledMap(pending))
             pending = None
-        passes.append(_with_run_lines(op))
+        passes.append(with_run_lines(op))
     if pending is not None:
         passes.append(CompiledMap(pending))
     return [p for p in passes if not isinstance(p, CompiledMap) or p]
 
 
-def _with_run_lines(op):
+def with_run_lines(op):
     """A RunRule that searches only the lines holding a run (found in C by the kernel; without it
     run_lines gives the whole text): elongation's pattern is otherwise tried at every letter."""
     if isinstance(op, RunRule) and op.lines is None:

@@ -27,7 +27,7 @@ from __future__ import annotations
 import functools
 from array import array
 
-from .compiler import PassTally, compose
+from .compiler import PassTally, compose, with_run_lines
 from .engine import kernel
 from .engine.kernel import Counter
 from .engine.maps import CompiledMap
@@ -82,7 +82,7 @@ class StepCounter:
                 if pending:
                     self.plan.append(Segment(pending))
                     pending = []
-                self.plan.append((spec.name, op))
+                self.plan.append((spec.name, with_run_lines(op)))  # (as the compiled passes run it)
         if pending:
             self.plan.append(Segment(pending))
         maps = [(name, m) for item in self.plan if isinstance(item, Segment) for name, m in item.maps]

@@ -278,10 +278,15 @@ static inline Py_ssize_t map_chars(const MapObject *self, const uint8_t *src, Py
         memcpy(&pair, src + i, 2);
         uint8_t l = self->len_pair[pair];
         if (l != NOT_A_PAIR) {
-            if (counting) counts[action[((b0 & 0x1F) << 6) | (src[i + 1] & 0x3F)]]++; /* [0]: kept ones */
-            memcpy(out + o, &self->rep_pair[pair], 4);
-            o += l;
-            i += 2;
+            do { /* the rest of a run of two-byte characters (an Arabic word) without going round */
+                if (counting) counts[action[((src[i] & 0x1F) << 6) | (src[i + 1] & 0x3F)]]++; /* [0]: kept */
+                memcpy(out + o, &self->rep_pair[pair], 4);
+                o += l;
+                i += 2;
+                if (i + 1 >= n) break;
+                memcpy(&pair, src + i, 2);
+                l = self->len_pair[pair];
+            } while (l != NOT_A_PAIR);
             continue;
         }
         if (!(len = next_char(src, i, n, &cp))) return -1;

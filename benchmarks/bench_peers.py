@@ -6,7 +6,9 @@ Inputs: every corpus of ../shared/corpus over 10 MB. Tools, each a separate proc
 and writing OUT:
 
 - `cp FILE OUT`: the floor (issue 13 measures arabic-norm against it);
-- `arabic-norm diacritics tatweel alef ya FILE > OUT`, and the same with `-j 2`;
+- `arabic-norm diacritics tatweel alef ya FILE > OUT`, and the same with `-j 2`: this checkout
+  installed as a user installs it (`pip install .`, not editable) into `benchmarks/.venv-bench`,
+  afresh on every run (see `install_this_checkout`);
 - the PyPI package `arabic-norm` (Rust/PyO3), installed by this script into
   `benchmarks/.venv-rust` (its module name collides with ours): `normalize(text)` with its
   defaults strip_tashkeel, strip_tatweel, normalize_alif, normalize_ya;
@@ -58,7 +60,8 @@ MIN_SIZE = 10_000_000  # corpora at least this big are benchmarked
 RESULTS = HERE / "results"
 RUST_VENV = HERE / ".venv-rust"
 RUST_PACKAGE = "arabic-norm==0.1.0"
-BIN = Path(sys.executable).parent
+BENCH_VENV = HERE / ".venv-bench"
+BIN = BENCH_VENV / "bin"  # arabic-norm as a user installs it (see install_this_checkout)
 
 # Characters the peers treat differently (see the module docstring).
 DISPUTED = re.compile("[\u0610-\u061a\u0653-\u065f\u0670\u06d6-\u06ed\u08d3-\u08ff\u0672\u0673\u0675]")
@@ -103,9 +106,25 @@ def ensure_rust_venv() -> Path:
     return python
 
 
+def install_this_checkout() -> None:
+    """This checkout installed as pip installs it for a user (not editable), into
+    benchmarks/.venv-bench, afresh on every run. The development .venv's editable install puts
+    setuptools' import hook in every start of Python: `python -c pass` runs 88 million
+    instructions there against 38 in a plain install (callgrind), a cost the peers, installed
+    normally, do not pay and a user does not either."""
+    python = BIN / "python"
+    if not python.exists():
+        print(f"installing this checkout into {BENCH_VENV} ...", file=sys.stderr)
+        subprocess.run([sys.executable, "-m", "venv", str(BENCH_VENV)], check=True)
+        subprocess.run([str(python), "-m", "pip", "install", "--quiet", str(ROOT)], check=True)
+    else:
+        install = [str(python), "-m", "pip", "install", "--quiet", "--force-reinstall", "--no-deps", str(ROOT)]
+        subprocess.run(install, check=True)
+
+
 def kernel_built() -> bool:
     code = "from arabic_norm.engine import kernel; print(kernel.native is not None)"
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    done = subprocess.run([str(BIN / "python"), "-c", code], capture_output=True, text=True, check=True)
     return done.stdout.strip() == "True"
 
 
@@ -123,7 +142,7 @@ def tools(rust_python: Path) -> dict[str, tuple[list[str], bool]]:
     off = ["--no-protect"] if cli_has_option("--no-protect") else []
     j2 = ([cli, *off, "-j", "2", *CHAIN], True)
     if not cli_has_option("--jobs"):
-        j2 = ([sys.executable, "-c", LIBRARY_J2], False)
+        j2 = ([str(BIN / "python"), "-c", LIBRARY_J2], False)
     protected = {PROTECTED: ([cli, *CHAIN], True)} if off else {}
     return {
         "cp": (["cp"], False),
@@ -266,6 +285,7 @@ def main() -> None:
         "--targets-only", action="store_true", help="only the tools issue 13's targets need: cp, arabic-norm, Rust"
     )
     args = parser.parse_args()
+    install_this_checkout()
     commands = tools(ensure_rust_venv())
     if args.targets_only:
         commands = {k: v for k, v in commands.items() if k in TARGET_TOOLS}
@@ -290,7 +310,8 @@ def main() -> None:
             "runs after a warm-up round, file to file. Reproduce with "
             "`.venv/bin/python benchmarks/bench_peers.py --runs 5 --readme` (or `make bench`).",
             "",
-            "Command: `arabic-norm --no-protect diacritics tatweel alef ya FILE > OUT` (the peers protect no "
+            "Command: `arabic-norm --no-protect diacritics tatweel alef ya FILE > OUT`, this checkout installed "
+            "as pip installs it for a user (not editable: `benchmarks/.venv-bench`) (the peers protect no "
             "URL; the default command, with protected spans, has its own row); -j 2 row: " + j2_note + ". "
             "Input: each corpus without the lines containing characters the peers define differently "
             "(Quranic marks, combining hamza, extended marks, dagger alef, ٲ ٳ ٵ; see "

@@ -27,7 +27,6 @@ from __future__ import annotations
 import os
 import re
 import shlex
-from pathlib import Path
 from typing import NamedTuple
 
 from ..chain import closest, parse_chain
@@ -43,7 +42,7 @@ ERRORS_CHOICES = ("strict", "surrogateescape")
 class Config(NamedTuple):
     """What a configuration file says. `path` is None when no file was found."""
 
-    path: Path | None = None
+    path: str | None = None
     steps: str | None = None
     preset: str | None = None
     include: tuple[str, ...] | None = None
@@ -61,7 +60,7 @@ class Config(NamedTuple):
         return None
 
 
-def _table(path: Path, data: dict, top_level: bool = False) -> dict | None:
+def _table(path: str, data: dict, top_level: bool = False) -> dict | None:
     """Our table in a parsed file, or None when the file has none. The top level counts in
     `.arabic-norm.toml`, and with `top_level` (a file named by --config) in any file but a
     pyproject.toml."""
@@ -69,12 +68,13 @@ def _table(path: Path, data: dict, top_level: bool = False) -> dict | None:
     table = tool.get("arabic-norm") if isinstance(tool, dict) else None
     if table is not None:
         return table
-    if path.name == ".arabic-norm.toml" or (top_level and path.name != "pyproject.toml"):
+    name = os.path.basename(path)
+    if name == ".arabic-norm.toml" or (top_level and name != "pyproject.toml"):
         return data
     return None
 
 
-def _read_toml(path: Path) -> dict:
+def _read_toml(path: str) -> dict:
     import tomllib  # only when there is a file to read: keeps start-up lean
 
     try:
@@ -90,22 +90,24 @@ def _read_toml(path: Path) -> dict:
         raise ConfigError(f"{path}: cannot read: {e.strerror}") from None
 
 
-def find_config(start: Path | None = None) -> Path | None:
-    """The nearest configuration file from `start` (default: the current directory) upward."""
-    here = (start or Path.cwd()).resolve()
-    for directory in (here, *here.parents):
+def find_config(start: str | None = None) -> str | None:
+    """The nearest configuration file from `start` (default: the current directory) upward.
+    (Paths are strings: pathlib would add its imports to every start of the command.)"""
+    directory = os.path.realpath(start or os.getcwd())
+    while True:
         for name in FILENAMES:
-            candidate = directory / name
-            if candidate.is_file():
+            candidate = os.path.join(directory, name)
+            if os.path.isfile(candidate):
                 if name == "pyproject.toml" and _table(candidate, _read_toml(candidate)) is None:
                     continue
                 return candidate
-        if (directory / ".git").exists():
+        parent = os.path.dirname(directory)
+        if os.path.exists(os.path.join(directory, ".git")) or parent == directory:
             return None
-    return None
+        directory = parent
 
 
-def _globs(path: Path, key: str, value, what: str = "glob patterns") -> tuple[str, ...]:
+def _globs(path: str, key: str, value, what: str = "glob patterns") -> tuple[str, ...]:
     """The globs of `include` or `exclude`. `exclude = []` means exclude nothing; `include = []`
     would take no file from any directory, so it is refused rather than silently doing nothing."""
     if isinstance(value, str):
@@ -117,10 +119,10 @@ def _globs(path: Path, key: str, value, what: str = "glob patterns") -> tuple[st
     return tuple(value)
 
 
-def parse_config(path: Path, table: dict) -> Config:
+def parse_config(path: str, table: dict) -> Config:
     """Check a `[tool.arabic-norm]` table and turn it into a `Config` (the keys in this order: the
     first error found is the one reported)."""
-    where = f"{path}: [tool.arabic-norm]" if path.name == "pyproject.toml" else str(path)
+    where = f"{path}: [tool.arabic-norm]" if os.path.basename(path) == "pyproject.toml" else path
     for key in table:
         if key not in KEYS:
             hint = closest(key, KEYS) or f" (known keys: {', '.join(KEYS)})"
@@ -178,7 +180,7 @@ def _preset(where: str, preset, steps: str | None) -> str | None:
     return preset
 
 
-def _protect(path: Path, where: str, protect):
+def _protect(path: str, where: str, protect):
     """`protect`: false (protect nothing), or regular expressions to leave as they are."""
     if protect is None or protect is False:
         return protect
@@ -191,7 +193,7 @@ def _protect(path: Path, where: str, protect):
     return protect
 
 
-def load_config(path: str | os.PathLike | None = None, start: Path | None = None) -> Config:
+def load_config(path: str | os.PathLike | None = None, start: str | None = None) -> Config:
     """Load `path` (a file named by --config), or when `path` is None the nearest configuration
     file from `start` (default: the current directory) upward; an empty Config if there is none."""
     named = path is not None
@@ -200,7 +202,7 @@ def load_config(path: str | os.PathLike | None = None, start: Path | None = None
         if found is None:
             return Config()
         path = found
-    path = Path(path)
+    path = os.fspath(path)
     table = _table(path, _read_toml(path), top_level=named)
     if table is None:
         raise ConfigError(f"{path}: no [tool.arabic-norm] table")
@@ -209,7 +211,7 @@ def load_config(path: str | os.PathLike | None = None, start: Path | None = None
     return parse_config(path, table)
 
 
-def search_start(paths: list[str], stdin_filename: str | None = None) -> Path:
+def search_start(paths: list[str], stdin_filename: str | None = None) -> str:
     """Where the configuration search starts: the common parent of the paths given (a file
     counts as its directory), as black does; for stdin alone the directory of --stdin-filename,
     else the current directory."""
@@ -220,8 +222,8 @@ def search_start(paths: list[str], stdin_filename: str | None = None) -> Path:
         else:
             dirs.append(os.path.abspath(p) if os.path.isdir(p) else os.path.dirname(os.path.abspath(p)))
     if not dirs:
-        return Path.cwd()
+        return os.getcwd()
     try:
-        return Path(os.path.commonpath(dirs))
+        return os.path.commonpath(dirs)
     except ValueError:  # paths on different drives (Windows)
-        return Path.cwd()
+        return os.getcwd()

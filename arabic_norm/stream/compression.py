@@ -26,7 +26,6 @@ the whole.
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from typing import BinaryIO
 
 from ..errors import CorruptCompressedInput, MissingCompressionSupport
@@ -50,8 +49,11 @@ def is_compressed(path: str | os.PathLike) -> bool:
     return compression_of(path) is not None
 
 
-def strip_compression_suffix(path: str | os.PathLike) -> Path:
-    """`data.jsonl.gz` -> `data.jsonl` (to find the format of the content); other names unchanged."""
+def strip_compression_suffix(path: str | os.PathLike):
+    """`data.jsonl.gz` -> `data.jsonl` (to find the format of the content); other names unchanged.
+    A pathlib.Path, imported here: pathlib costs every start of the command a few milliseconds."""
+    from pathlib import Path
+
     p = Path(path)
     return p.with_suffix("") if p.suffix.lower() in SUFFIXES else p
 

@@ -124,7 +124,7 @@ def install_this_checkout() -> None:
 
 def kernel_built() -> bool:
     code = "from arabic_norm.engine import kernel; print(kernel.native is not None)"
-    done = subprocess.run([str(BIN / "python"), "-c", code], capture_output=True, text=True, check=True)
+    done = subprocess.run([str(BIN / "python"), "-I", "-c", code], capture_output=True, text=True, check=True)
     return done.stdout.strip() == "True"
 
 

@@ -366,6 +366,24 @@ def test_stats_table_counts_characters_per_step_on_stderr(cwd):
     assert "files changed: 1 of 1" in result.stderr
 
 
+@pytest.mark.parametrize(
+    "rows",
+    [
+        [("diacritics", "2"), ("tatweel", "3"), ("alef", "0")],
+        [("teh-marbuta", "179,717"), ("diacritics", "9,276,437"), ("ya", "0")],
+        [("a", "1")],
+    ],
+)
+def test_stats_table_off_a_terminal_is_laid_out_as_rich_draws_it(capsys, rows):
+    """Off a terminal the --stats table is plain lines (rich is not imported for it): the layout
+    rich draws on a terminal, without its styles and trailing blanks."""
+    from arabic_norm.cli import report
+
+    report._rich_stats(rows, "files changed: 1 of 1")
+    drawn = "".join(line.rstrip() + "\n" for line in capsys.readouterr().err.splitlines())
+    assert report._plain_stats(rows, "files changed: 1 of 1") == drawn
+
+
 def test_no_colour_when_not_a_terminal(cwd):
     result = run("nope.txt")
     assert "nope.txt" in result.stderr

@@ -51,6 +51,7 @@ typedef struct {
     uint32_t *rep_pair;
     uint8_t *len_pair; /* ... and how many of them count; NOT_A_PAIR for a stop, and for any two
                           bytes that are not a two-byte character */
+    uint16_t *entry_pair; /* its entry (action[] of its code point), for --stats counts */
 } MapObject;
 
 #define PAIRS 0x10000
@@ -62,6 +63,7 @@ static void Map_dealloc(MapObject *self) {
     PyMem_Free(self->pool);
     PyMem_Free(self->rep_pair);
     PyMem_Free(self->len_pair);
+    PyMem_Free(self->entry_pair);
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
 
@@ -148,11 +150,14 @@ static int Map_init(MapObject *self, PyObject *args, PyObject *kwds) {
 static int build_pairs(MapObject *self) {
     self->rep_pair = PyMem_Calloc(PAIRS, sizeof(uint32_t));
     self->len_pair = PyMem_Malloc(PAIRS);
-    if (!self->rep_pair || !self->len_pair) {
+    self->entry_pair = PyMem_Calloc(PAIRS, sizeof(uint16_t));
+    if (!self->rep_pair || !self->len_pair || !self->entry_pair) {
         PyMem_Free(self->rep_pair);
         PyMem_Free(self->len_pair);
+        PyMem_Free(self->entry_pair);
         self->rep_pair = NULL;
         self->len_pair = NULL;
+        self->entry_pair = NULL;
         PyErr_NoMemory();
         return -1;
     }
@@ -162,6 +167,7 @@ static int build_pairs(MapObject *self) {
         uint8_t own[4] = {(uint8_t)(0xC0 | c >> 6), (uint8_t)(0x80 | (c & 0x3F)), 0, 0};
         uint16_t pair;
         memcpy(&pair, own, 2);
+        self->entry_pair[pair] = self->action[c];
         if (!self->action[c]) {
             memcpy(&self->rep_pair[pair], own, 4);
             self->len_pair[pair] = 2;
@@ -279,7 +285,7 @@ static inline Py_ssize_t map_chars(const MapObject *self, const uint8_t *src, Py
         uint8_t l = self->len_pair[pair];
         if (l != NOT_A_PAIR) {
             do { /* the rest of a run of two-byte characters (an Arabic word) without going round */
-                if (counting) counts[action[((src[i] & 0x1F) << 6) | (src[i + 1] & 0x3F)]]++; /* [0]: kept */
+                if (counting) counts[self->entry_pair[pair]]++; /* [0]: the kept ones */
                 memcpy(out + o, &self->rep_pair[pair], 4);
                 o += l;
                 i += 2;

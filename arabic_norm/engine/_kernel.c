@@ -263,8 +263,20 @@ static inline Py_ssize_t map_chars(const MapObject *self, const uint8_t *src, Py
     uint64_t w;
     uint32_t four;
     while (i + 1 < n) { /* two bytes at least: the last byte is the loop's only bound check */
+        /* two bytes (all of Arabic), asked first: one lookup decodes and maps them, no branch on
+         * whether the character is mapped */
+        uint16_t pair;
+        memcpy(&pair, src + i, 2);
+        uint8_t l = self->len_pair[pair];
+        if (l != NOT_A_PAIR) {
+            if (counting) counts[self->entry_pair[pair]]++; /* [0]: the kept ones */
+            memcpy(out + o, &self->rep_pair[pair], 4);
+            o += l;
+            i += 2;
+            continue;
+        }
         uint8_t b0 = src[i];
-        if (b0 < 0x80) { /* ASCII: eight at a time when there are eight */
+        if (b0 < 0x80) { /* ASCII (the space between two words): eight at a time when there are eight */
             if (i + 8 <= n) {
                 memcpy(&w, src + i, 8);
                 if (!(w & HIGH_BITS)) {
@@ -279,22 +291,6 @@ static inline Py_ssize_t map_chars(const MapObject *self, const uint8_t *src, Py
             continue;
         }
         int len;
-        /* two bytes (all of Arabic): one lookup, no branch on whether the character is mapped */
-        uint16_t pair;
-        memcpy(&pair, src + i, 2);
-        uint8_t l = self->len_pair[pair];
-        if (l != NOT_A_PAIR) {
-            do { /* the rest of a run of two-byte characters (an Arabic word) without going round */
-                if (counting) counts[self->entry_pair[pair]]++; /* [0]: the kept ones */
-                memcpy(out + o, &self->rep_pair[pair], 4);
-                o += l;
-                i += 2;
-                if (i + 1 >= n) break;
-                memcpy(&pair, src + i, 2);
-                l = self->len_pair[pair];
-            } while (l != NOT_A_PAIR);
-            continue;
-        }
         if (!(len = next_char(src, i, n, &cp))) return -1;
         uint16_t a = cp < BMP ? action[cp] : 0;
         if (!a) {

@@ -336,8 +336,8 @@ def test_progress_bar_goes_to_stderr_only_when_asked_off_a_terminal(cwd):
 
 
 # --- start-up ----------------------------------------------------------------------------------------------
-def imported_modules(*args: str, input: bytes = b"") -> set[str]:
-    env = {**os.environ, "PYTHONPROFILEIMPORTTIME": "1"}
+def imported_modules(*args: str, input: bytes = b"", **extra_env: str) -> set[str]:
+    env = {**os.environ, **extra_env, "PYTHONPROFILEIMPORTTIME": "1"}
     done = subprocess.run([str(COMMAND), *args], input=input, capture_output=True, env=env, check=True)
     names = set()
     for line in done.stderr.decode().splitlines():
@@ -354,4 +354,7 @@ def test_startup_imports_neither_numpy_nor_rich(cwd):
 
 
 def test_the_import_detector_does_see_rich_when_a_run_needs_it(cwd):
-    assert "rich" in imported_modules("--stats", input="نص\n".encode())
+    """--stats draws its table with rich for a terminal (here: FORCE_COLOR); off a terminal it
+    writes plain lines and imports no rich either."""
+    assert "rich" in imported_modules("--stats", input="نص\n".encode(), FORCE_COLOR="1")
+    assert "rich" not in imported_modules("--stats", input="نص\n".encode(), FORCE_COLOR="")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from .engine.kernel import contains_any, find
+from .engine.kernel import find
 from .stream.blocks import Block
 
 
@@ -19,7 +19,7 @@ def apply(data, spans: list[tuple[int, int]], run, sentinel):
     each span, so that rules see a visible neighbour; each piece alone if a step touched a
     sentinel (a step that deletes unlisted characters) or `data` holds one already."""
     gaps = list(zip([0] + [b for _, b in spans], [a for a, _ in spans] + [None], strict=True))
-    if not (contains_any(data, (sentinel,)) if isinstance(data, bytes) else sentinel in data):
+    if _find(data, sentinel) < 0:
         joined = sentinel.join(data[a:b] for a, b in gaps)
         out = run(joined, 0)
         if out is joined:
@@ -31,13 +31,16 @@ def apply(data, spans: list[tuple[int, int]], run, sentinel):
     return _interleave(data, spans, news)
 
 
-def _split(data, sentinel) -> list:
-    """`data.split(sentinel)`; on bytes by the kernel's search (`bytes.split` is slow to find a
+def _find(data, sentinel, start: int = 0) -> int:
+    """`data.find(sentinel, start)`; on bytes by the kernel's search (bytes' own is slow to find a
     sentinel whose last byte is a UTF-8 continuation byte, in text half made of them)."""
-    if not isinstance(data, bytes):
-        return data.split(sentinel)
+    return find(data, sentinel, start) if isinstance(data, bytes) else data.find(sentinel, start)
+
+
+def _split(data, sentinel) -> list:
+    """`data.split(sentinel)`, by `_find`."""
     parts, start = [], 0
-    while (at := find(data, sentinel, start)) >= 0:
+    while (at := _find(data, sentinel, start)) >= 0:
         parts.append(data[start:at])
         start = at + len(sentinel)
     parts.append(data[start:])

@@ -14,8 +14,13 @@ how many substitutions they make. So:
 - a chain of maps only: one count over the UTF-8 bytes, nothing decoded, nothing run;
 - rules whose triggers the block does not hold (the byte engine's condition, `Pipeline.byte_stops`):
   the same, with the triggers counted too to know that they are absent;
-- otherwise the block is decoded once and each run of maps is counted then applied as one compiled
-  map, each rule run once: a pass per run of maps, not one per step and character.
+- otherwise the block is decoded once and each run of maps is counted while the kernel applies it
+  as one compiled map, each rule run once: a pass per run of maps, not one per step and character.
+
+A rule that made no substitution in the run of a block (most rules in most blocks) is left out of
+its count, and the maps it stood between counted as one (`_plan_without`): on a block where only
+the rules ending the chain did anything (their counts are the run's), the whole chain is one
+count over the bytes.
 
 With the kernel, a run with --stats (one process) normalizes through `StepCounter.block_pairs`:
 where the byte engine does the whole block in one map pass, the kernel counts the characters it
@@ -27,7 +32,7 @@ from __future__ import annotations
 import functools
 from array import array
 
-from .compiler import PassTally, compose, with_run_lines
+from .compiler import PassTally, with_run_lines
 from .engine import kernel
 from .engine.kernel import Counter
 from .engine.maps import CompiledMap
@@ -40,29 +45,84 @@ from .stream.blocks import BLOCK_SIZE, positioned_blocks
 
 
 class Segment:
-    """Consecutive maps of the chain (in step order): per input character, what each step changes."""
+    """Consecutive maps of the chain (in step order): per input character, what each step changes.
+    Worked out on first use (a run builds Segments it may never count with: see _plan_without)."""
 
     def __init__(self, maps: list[tuple[str, dict[int, str]]]):
-        self.maps = maps = [(name, {k: v for k, v in m.items() if v != chr(k)}) for name, m in maps]
-        self.changes: dict[int, dict[str, int]] = {}  # code point -> step -> characters it changes
-        for code in {k for _, m in maps for k in m}:
-            text, per_step = chr(code), {}
-            for name, m in maps:
-                changed = sum(ord(c) in m for c in text)
-                if changed:
-                    per_step[name] = per_step.get(name, 0) + changed
-                text = text.translate(m)
-            self.changes[code] = per_step
+        self.maps = [(name, {k: v for k, v in m.items() if v != chr(k)}) for name, m in maps]
+
+    @functools.cached_property
+    def _simulated(self) -> tuple[dict[int, dict[str, int]], dict[int, str]]:
+        """(code point -> step -> characters it changes, code point -> what the maps make of it)."""
+        changes: dict[int, dict[str, int]] = {}
         composed: dict[int, str] = {}
-        for _, m in maps:
-            composed = compose(composed, m)
-        self.compiled = CompiledMap(composed)
-        self.counter = Counter(self.changes)
+        for code in {k for _, m in self.maps for k in m}:
+            text, per_step = chr(code), {}
+            for name, m in self.maps:
+                if len(text) == 1:  # (nearly always: one character, mapped or not)
+                    if (replaced := m.get(ord(text))) is not None:
+                        per_step[name] = per_step.get(name, 0) + 1
+                        text = replaced
+                    continue
+                if not m.keys().isdisjoint(map(ord, text)):
+                    per_step[name] = per_step.get(name, 0) + sum(ord(c) in m for c in text)
+                    text = text.translate(m)
+            changes[code], composed[code] = per_step, text
+        return changes, composed
+
+    @property
+    def changes(self) -> dict[int, dict[str, int]]:
+        return self._simulated[0]
+
+    @functools.cached_property
+    def compiled(self) -> CompiledMap:
+        return CompiledMap(self._simulated[1])
+
+    @functools.cached_property
+    def counter(self) -> Counter:
+        return Counter(self.changes)
+
+    @functools.cached_property
+    def _counting_maps(self):
+        """The kernel's maps of the maps for bytes and for str (either None where the kernel cannot
+        run them: keys the byte path does not run, keys beyond the BMP), which count what they map;
+        None when a character is brought back to itself by the maps: it would not be counted."""
+        composed = self._simulated[1]
+        if any(v == chr(k) for k, v in composed.items()):
+            return None
+        return kernel.utf8_map(composed), kernel.str_map(composed)
+
+    def _counted(self, run, data, totals: dict[str, int]):
+        """`run(data, tally)` of one of the kernel's maps, its tally added to `totals` unless None."""
+        codes = [None, *self._simulated[1]]
+        tally = array("Q", bytes(8 * len(codes)))
+        out = run(data, tally)
+        if out is not None:
+            self.add({codes[k]: tally[k] for k in range(1, len(codes)) if tally[k]}, totals)
+        return out
+
+    def __bool__(self) -> bool:
+        return any(m for _, m in self.maps)
 
     def add(self, occurrences: dict[int, int], totals: dict[str, int]) -> None:
         for code, n in occurrences.items():
             for name, changed in self.changes.get(code, {}).items():
                 totals[name] += n * changed
+
+    def run_counted_utf8(self, data: bytes, totals: dict[str, int]) -> bytes | None:
+        """`data` mapped in one pass of the kernel, what each step changes added to `totals`; None
+        (nothing added) where the kernel hands over: bytes that are not UTF-8, a replacement of
+        several characters, or no kernel map (see _counting_maps)."""
+        if kernel.native is None or self._counting_maps is None or self._counting_maps[0] is None:
+            return None
+        return self._counted(self._counting_maps[0].run, data, totals)
+
+    def run_counted(self, text: str, totals: dict[str, int]) -> str:
+        """`text` mapped, what each step changes added to `totals`: in one pass with the kernel."""
+        if kernel.native is None or self._counting_maps is None or self._counting_maps[1] is None:
+            self.add(self.counter.in_str(text), totals)
+            return self.compiled.run(text)
+        return self._counted(self._counting_maps[1].run_str, text, totals)
 
 
 class StepCounter:
@@ -107,13 +167,16 @@ class StepCounter:
         rule_names = [p.name for p in pipeline.passes if isinstance(p, Rule)]
         self.tail: list[str] = []
         for item in reversed(self.plan):
-            if isinstance(item, Segment) and not item.compiled:
+            if isinstance(item, Segment) and not item:
                 continue
             if isinstance(item, Segment) or not isinstance(item[1], Rule) or rule_names.count(item[1].name) != 1:
                 break
             self.tail.append(item[1].name)
         self.tail = [n for n in self.tail if sum(isinstance(i, tuple) and i[1].name == n for i in self.plan) == 1]
         self.prefix = self._common_prefix()
+        self._plans: dict = {}  # see _plan_without
+        self._step_of = {op.name: name for name, op in (i for i in self.plan if isinstance(i, tuple))}
+        self._merged: dict = {}  # Segments of maps that idle rules separated, by their plan indexes
         self.fused = None  # (mapping, stops, its codes in entry order) for counting while mapping
         self._fused_map = None  # its kernel map, built on first use (False: the kernel cannot run it)
         passes = pipeline.map_passes
@@ -132,7 +195,7 @@ class StepCounter:
         rules], its map's Segment or None), or None. Counting a block there need not run those rules
         again: their counts and the text after them are the run's."""
         passes, k, j, first = self.pipeline.passes, 0, 0, None
-        while k < len(self.plan) and isinstance(self.plan[k], Segment) and not self.plan[k].compiled:
+        while k < len(self.plan) and isinstance(self.plan[k], Segment) and not self.plan[k]:
             k += 1
         if k < len(self.plan) and isinstance(self.plan[k], Segment):
             if (
@@ -249,7 +312,7 @@ class StepCounter:
         block, idle, known, spans, resume = self.idle
         if block is not before:
             return self.counts(before, errors)
-        if resume is not None and self.countable:
+        if resume is not None and self.countable and not self._prefix_idle(idle):
             return self._resumed(before, errors, idle, known, *resume)
         if not spans:
             return self.counts(before, errors, idle, known)
@@ -280,19 +343,17 @@ class StepCounter:
             first.add(first.counter.in_utf8(before, errors), totals)
         for j, name in rules:
             totals[name] += substitutions[j]
-        text = "".join(saved)
-        for item in self.plan[k:]:
-            if isinstance(item, Segment):
-                item.add(item.counter.in_str(text), totals)
-                text = item.compiled.run(text)
-                continue
-            name, op = item
-            if isinstance(op, Rule) and (op.name in idle or op.name in known):
-                totals[name] += known.get(op.name, 0)
-                continue
-            text, n = op.run_counted(text)
-            totals[name] += n
+        later = {op.name for _, op in (item for item in self.plan[k:] if isinstance(item, tuple))}
+        known = {rule: n for rule, n in known.items() if rule in later}  # (the prefix's are counted)
+        for rule, n in known.items():
+            totals[self._step_of[rule]] += n
+        self._walk(self._plan_without(idle | frozenset(known), k), "".join(saved), totals)
         return totals
+
+    def _prefix_idle(self, idle: frozenset[str]) -> bool:
+        """Whether the rules of the `prefix` substituted nothing (resuming after them saves nothing:
+        without them the chain may be one Segment, counted on the bytes; see _plan_without)."""
+        return all(self.pipeline.passes[j].name in idle for j, _ in self.prefix[2])
 
     def counts(
         self,
@@ -310,27 +371,66 @@ class StepCounter:
             for name, n in counts:
                 totals[name] += n
             return totals
-        if len(self.plan) == 1 and isinstance(self.plan[0], Segment):
-            self.plan[0].add(self.plan[0].counter.in_utf8(block, errors), totals)
+        plan = self._plan_without(idle | frozenset(known or ()))
+        for rule, n in (known or {}).items():
+            totals[self._step_of[rule]] += n
+        if len(plan) == 1 and isinstance(plan[0], Segment):
+            plan[0].add(plan[0].counter.in_utf8(block, errors), totals)
             return totals
         if self.without_rules is not None:
             occurrences = self.with_stops.in_utf8(block, errors)
             if self.stops.isdisjoint(occurrences):
                 self.without_rules.add(occurrences, totals)
                 return totals
-        text = block.decode("utf-8", errors)
-        for item in self.plan:
-            if isinstance(item, Segment):
+        if plan and isinstance(plan[0], Segment) and (mapped := plan[0].run_counted_utf8(block, totals)) is not None:
+            block, plan = mapped, plan[1:]  # (the first maps counted while mapped, on the bytes)
+        self._walk(plan, block.decode("utf-8", errors), totals)
+        return totals
+
+    @staticmethod
+    def _walk(plan, text: str, totals: dict[str, int]) -> None:
+        """Count `text` through `plan` (Segments and operations, in step order) into `totals`."""
+        for i, item in enumerate(plan, 1):
+            if isinstance(item, Segment) and i == len(plan):  # (what it makes of the text: not needed)
                 item.add(item.counter.in_str(text), totals)
-                text = item.compiled.run(text)
+            elif isinstance(item, Segment):
+                text = item.run_counted(text, totals)
             else:
                 name, op = item
-                if isinstance(op, Rule) and (op.name in idle or (known and op.name in known)):
-                    totals[name] += known.get(op.name, 0) if known else 0
-                    continue
                 text, n = op.run_counted(text)
                 totals[name] += n
-        return totals
+
+    def _plan_without(self, skip: frozenset[str], start: int = 0) -> tuple:
+        """`plan[start:]` without the rules named in `skip` (rules that substitute nothing in the
+        block, or whose counts are known), the Segments they stood between merged into one: a rule
+        that substitutes nothing is the identity, and the maps around it compose. On a block where
+        no rule of the chain has anything to do (most blocks of most corpora) the whole chain is
+        then one Segment, counted on the UTF-8 bytes in one pass, nothing decoded or run."""
+        key = (skip, start)
+        plan = self._plans.get(key)
+        if plan is None:
+            plan, run = [], []  # run: indexes of the consecutive Segments not yet added
+            for i in range(start, len(self.plan)):
+                item = self.plan[i]
+                if isinstance(item, Segment):
+                    run.append(i)
+                elif not (isinstance(item[1], Rule) and item[1].name in skip):
+                    if run:
+                        plan.append(self._segment_of(tuple(run)))
+                        run = []
+                    plan.append(item)
+            if run:
+                plan.append(self._segment_of(tuple(run)))
+            self._plans[key] = plan = tuple(plan)
+        return plan
+
+    def _segment_of(self, indexes: tuple[int, ...]) -> Segment:
+        """One Segment for the Segments of the plan at `indexes` (built once per combination)."""
+        if len(indexes) == 1:
+            return self.plan[indexes[0]]
+        if indexes not in self._merged:
+            self._merged[indexes] = Segment([m for i in indexes for m in self.plan[i].maps])
+        return self._merged[indexes]
 
 
 @functools.lru_cache(maxsize=8)

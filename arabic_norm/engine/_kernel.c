@@ -16,6 +16,8 @@
  * surrogateescape). Unchanged input comes back as the same object.
  *
  * run_str(text) maps a str; every replacement is allowed there (one character to several too).
+ * Both take an optional `counts` buffer (one uint64 per entry, entry k being the k-th key of the
+ * mapping) and add to it each character they map: --stats counts while it maps.
  *
  * count_utf8(data, slots, n) / count_str(text, slots, n): occurrences of code points, for --stats.
  * `slots` is 65536 native uint16: 0 = not counted, k = add to counter k-1 (of n). Bytes that
@@ -414,6 +416,7 @@ give_up:
                 }                                                                                 \
                 out = grown;                                                                      \
             }                                                                                     \
+            if (counts) counts[a]++;                                                              \
             for (Py_ssize_t k = 0; k < e->len; k++) out[o++] = (DST_T)self->pool[e->off + k];     \
         }                                                                                         \
         PyObject *r = PyUnicode_FromKindAndData(sizeof(DST_T), out, o);                           \
@@ -426,10 +429,23 @@ give_up:
         return r;                                                                                 \
     }
 
-static PyObject *Map_run_str(MapObject *self, PyObject *text) {
-    if (!PyUnicode_Check(text)) {
-        PyErr_SetString(PyExc_TypeError, "run_str() needs a str");
+static PyObject *Map_run_str(MapObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs < 1 || nargs > 2 || !PyUnicode_Check(args[0])) {
+        PyErr_SetString(PyExc_TypeError, "run_str(text, counts=None) needs a str");
         return NULL;
+    }
+    PyObject *text = args[0];
+    uint64_t *counts = NULL; /* --stats: one uint64 per entry, incremented for each character it maps */
+    if (nargs == 2 && args[1] != Py_None) {
+        Py_buffer counts_view;
+        if (PyObject_GetBuffer(args[1], &counts_view, PyBUF_WRITABLE) < 0) return NULL;
+        counts = counts_view.buf;
+        Py_ssize_t len = counts_view.len;
+        PyBuffer_Release(&counts_view); /* the caller keeps it alive for the call */
+        if (len < (Py_ssize_t)(self->nentries * sizeof(uint64_t))) {
+            PyErr_SetString(PyExc_ValueError, "counts is too small: one uint64 per entry");
+            return NULL;
+        }
     }
     int kind = PyUnicode_KIND(text);
     const void *data = PyUnicode_DATA(text);
@@ -565,7 +581,8 @@ static PyObject *k_count_str(PyObject *module, PyObject *args) {
 static PyMethodDef Map_methods[] = {
     {"run", (PyCFunction)Map_run_utf8, METH_VARARGS,
      "Mapped UTF-8 bytes; the same object when nothing changes; None: not UTF-8, a stop, or too long."},
-    {"run_str", (PyCFunction)Map_run_str, METH_O, "Mapped str; the same object when nothing changes."},
+    {"run_str", (PyCFunction)(void (*)(void))Map_run_str, METH_FASTCALL,
+     "run_str(text, counts=None): mapped str, the same object when nothing changes; counts as for run()."},
     {NULL, NULL, 0, NULL},
 };
 

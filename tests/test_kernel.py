@@ -16,6 +16,7 @@ import shutil
 import subprocess
 import sys
 import sysconfig
+from array import array
 
 import pytest
 from hypothesis import given
@@ -86,6 +87,25 @@ def test_counter_counts_code_points_in_bytes_and_str():
     assert counter.in_utf8(text.encode()) == expected
     assert counter.in_str(text) == expected
     assert counter.in_utf8(b"\xd9" + text.encode() + b"\x8e", "surrogateescape") == expected, "bad bytes: nothing"
+
+
+@needs_kernel
+@given(st.text(alphabet="سَلامٌ ىﻻa\U0001f600", max_size=40))
+def test_maps_count_the_characters_they_map_on_bytes_and_str(text):
+    """--stats counts while the kernel maps (stats.Segment): run(data, counts) and
+    run_str(text, counts) add one to counts[k] for each character of the k-th key of the mapping
+    (from 1) they map, on top of what counts held; the output is the same as without counts."""
+    mapping = {0x064E: "", 0x0649: "ي", 0xFEFB: "لا"}  # (deleted, replaced, one to two characters)
+    expected = [7, *(text.count(chr(k)) for k in mapping)]  # ([0] means nothing: left as it was)
+    on_str = array("Q", [7, 0, 0, 0])
+    assert kernel.str_map(mapping).run_str(text, on_str) == text.translate(mapping)
+    assert on_str.tolist() == expected
+    if "\ufefb" not in text:  # (a replacement longer than its character: bytes hand over to str)
+        on_bytes = array("Q", [7, 0, 0, 0])
+        assert kernel.utf8_map(mapping).run(text.encode(), on_bytes) == text.translate(mapping).encode()
+        assert on_bytes.tolist()[1:] == expected[1:]
+    with pytest.raises(ValueError, match="too small"):
+        kernel.str_map(mapping).run_str(text, array("Q", [0, 0]))
 
 
 def test_counter_without_the_kernel_counts_the_same():

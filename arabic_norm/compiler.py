@@ -73,25 +73,10 @@ def skips_over(rule, charmap: CharMap) -> bool:
 def compile_operations(operations) -> list:
     """Order-preserving compile: move rules past maps they commute with, merge adjacent
     CharMaps; return passes: CompiledMap or rule objects, in order."""
-    ops = list(operations)
-    for i in range(1, len(ops)):  # bubble each rule left while an earlier map only deletes what it skips
-        j = i
-        while (
-            j > 0
-            and isinstance(ops[j - 1], CharMap)
-            and not isinstance(ops[j], CharMap)
-            and skips_over(ops[j], ops[j - 1])
-        ):
-            ops[j - 1], ops[j] = ops[j], ops[j - 1]
-            j -= 1
-    for i in range(len(ops) - 1, -1, -1):  # bubble each rule right while it commutes
-        j = i
-        while j + 1 < len(ops) and isinstance(ops[j + 1], CharMap) and commutes(ops[j], ops[j + 1]):
-            ops[j], ops[j + 1] = ops[j + 1], ops[j]
-            j += 1
     passes: list = []
     pending: dict[int, str] | None = None
-    for op in ops:
+    ops = list(operations)
+    for op in (ops[k] for k in operation_order(ops)):
         if isinstance(op, CharMap):
             pending = dict(op.mapping) if pending is None else compose(pending, dict(op.mapping))
             continue
@@ -102,6 +87,34 @@ def compile_operations(operations) -> list:
     if pending is not None:
         passes.append(CompiledMap(pending))
     return [p for p in passes if not isinstance(p, CompiledMap) or p]
+
+
+def operation_order(ops: list) -> list[int]:
+    """The order the passes run `ops` in, as indexes into `ops`: rules moved past the maps they
+    commute with (maps keep their order among themselves, and so do rules). Indexes, not the
+    operations: steps may share a rule object (stats.py tells them apart by their place)."""
+    ops, at = list(ops), list(range(len(ops)))
+
+    def swap(j: int) -> None:
+        ops[j], ops[j + 1] = ops[j + 1], ops[j]
+        at[j], at[j + 1] = at[j + 1], at[j]
+
+    for i in range(1, len(ops)):  # bubble each rule left while an earlier map only deletes what it skips
+        j = i
+        while (
+            j > 0
+            and isinstance(ops[j - 1], CharMap)
+            and not isinstance(ops[j], CharMap)
+            and skips_over(ops[j], ops[j - 1])
+        ):
+            swap(j - 1)
+            j -= 1
+    for i in range(len(ops) - 1, -1, -1):  # bubble each rule right while it commutes
+        j = i
+        while j + 1 < len(ops) and isinstance(ops[j + 1], CharMap) and commutes(ops[j], ops[j + 1]):
+            swap(j)
+            j += 1
+    return at
 
 
 def with_run_lines(op):
@@ -147,7 +160,10 @@ def run_plan(plan, text: str, tally: PassTally | None = None) -> str:
     for i, (finder, triggers, run, is_map) in enumerate(plan):
         if tally is not None and i == tally.mark:
             tally.saved.append(text)
-        if is_map:
+        if is_map and tally is not None and tally.maps is not None:
+            run_counting, counts = tally.maps[i]
+            text = run_counting(text, counts)
+        elif is_map:
             text = run(text)
         elif finder is None or (any(c in text for c in triggers) if find_each else finder.search(text) is not None):
             text, n = run(text)
@@ -163,8 +179,11 @@ class PassTally:
     pass; `whole`: whether every pass ran on the str path (no map on the byte engine), so that a
     rule that made none here makes none when the block is counted step by step; `spans`: the
     block's protected spans (the lines that hold them ran with sentinels: not the block's text);
-    `saved`: the text of each piece before pass `mark` (None: not kept)."""
+    `saved`: the text of each piece before pass `mark` (None: not kept); `maps`: for the index of
+    each map pass, a run of its map that counts the characters it maps into a buffer, and the
+    buffer (see kernel.py: `run_str(text, counts)`), or None: the maps run uncounted."""
 
     def __init__(self, passes: int, mark: int | None = None):
         self.counts, self.whole, self.spans = [0] * passes, True, []
         self.mark, self.saved = mark, []
+        self.maps: dict | None = None

@@ -22,9 +22,13 @@ its count, and the maps it stood between counted as one (`_plan_without`): on a 
 the rules ending the chain did anything (their counts are the run's), the whole chain is one
 count over the bytes.
 
-With the kernel, a run with --stats (one process) normalizes through `StepCounter.block_pairs`:
-where the byte engine does the whole block in one map pass, the kernel counts the characters it
-maps while it maps them, and the count above is not needed at all (`counts_of`).
+With the kernel, a run with --stats (one process) normalizes through `StepCounter.block_pairs`,
+and the count above is mostly not needed at all (`counts_of`): where the byte engine does the
+whole block in one map pass, the kernel counts the characters it maps while it maps them; where
+the block runs on the str path, each map pass of the run counts what it maps in the same way and
+the rules' substitutions are the run's, which is exact wherever every pass that did something
+has the same maps before it as in step order (`_in_run_plan`; blocks with protected spans ran
+with sentinels in them, and are counted as above).
 """
 
 from __future__ import annotations
@@ -32,7 +36,7 @@ from __future__ import annotations
 import functools
 from array import array
 
-from .compiler import PassTally, with_run_lines
+from .compiler import PassTally, operation_order, with_run_lines
 from .engine import kernel
 from .engine.kernel import Counter
 from .engine.maps import CompiledMap
@@ -83,13 +87,19 @@ class Segment:
         return Counter(self.changes)
 
     @functools.cached_property
+    def counts_all(self) -> bool:
+        """Whether counting the characters the composed map changes counts all the maps change:
+        not where the maps bring a character back to itself (X -> Y -> X: the composed map keeps X)."""
+        return all(v != chr(k) for k, v in self._simulated[1].items())
+
+    @functools.cached_property
     def _counting_maps(self):
         """The kernel's maps of the maps for bytes and for str (either None where the kernel cannot
         run them: keys the byte path does not run, keys beyond the BMP), which count what they map;
-        None when a character is brought back to itself by the maps: it would not be counted."""
-        composed = self._simulated[1]
-        if any(v == chr(k) for k, v in composed.items()):
+        None where they would not count everything (see counts_all)."""
+        if not self.counts_all:
             return None
+        composed = self._simulated[1]
         return kernel.utf8_map(composed), kernel.str_map(composed)
 
     def _counted(self, run, data, totals: dict[str, int]):
@@ -175,6 +185,7 @@ class StepCounter:
         self.tail = [n for n in self.tail if sum(isinstance(i, tuple) and i[1].name == n for i in self.plan) == 1]
         self.prefix = self._common_prefix()
         self._plans: dict = {}  # see _plan_without
+        self._str_maps: dict | None = None  # see _counting_runs
         self._step_of = {op.name: name for name, op in (i for i in self.plan if isinstance(i, tuple))}
         self._merged: dict = {}  # Segments of maps that idle rules separated, by their plan indexes
         self.fused = None  # (mapping, stops, its codes in entry order) for counting while mapping
@@ -287,14 +298,93 @@ class StepCounter:
         rules = [(i, p.name) for i, p in enumerate(passes) if isinstance(p, Rule)]
         names = frozenset(name for _, name in rules)
         tally = PassTally(len(passes), self.prefix[1] if self.prefix else None)
+        tally.maps = self._counting_runs()
         for before, after in self.pipeline.block_pairs(blocks, errors, tally=tally):
             if tally.whole and (self.line_local or not tally.spans):
                 busy = {name for i, name in rules if tally.counts[i]}
                 known = {} if tally.spans else {name: tally.counts[i] for i, name in rules if name in self.tail}
                 resume = (tally.saved, tally.counts) if self.prefix and not tally.spans else None
                 self.idle = (before, names - busy, known, tally.spans, resume)
+            if tally.whole and not tally.spans and (totals := self._counted_in_run(tally)) is not None:
+                self.last = (before, totals)
             tally.counts, tally.whole, tally.spans, tally.saved = [0] * len(passes), True, [], []
+            tally.maps = self._counting_runs()
             yield before, after
+
+    def _in_run_plan(self):
+        """How to count a block on the run's own passes: ({index of each map pass: the Segment of
+        the steps' maps it is made of}, {index of each other pass: (its step, whether the maps
+        before it are the same in step order)}), or None where the passes cannot be matched to the
+        steps (or a map brings a character back to itself: the kernel would not count it).
+
+        Counting there is exact for a block in which every pass that substituted something has the
+        same maps before it as in step order: the passes that substituted nothing are the identity
+        in both orders (see _tallied_pairs), so each of the others sees the same text in both, and
+        what a run of consecutive maps changes, step by step, adds up character by character however
+        it is cut into passes."""
+        tagged = [(spec.name, op) for spec in self.pipeline.specs for op in spec.operations()]
+        order = operation_order([op for _, op in tagged])  # (indexes into tagged)
+        groups: list = []  # the passes as they are compiled: Segments for the maps, the other ops
+        for k in order:
+            name, op = tagged[k]
+            if not isinstance(op, CharMap):
+                groups.append(k)
+            elif groups and isinstance(groups[-1], list):
+                groups[-1].append((name, dict(op.mapping)))
+            else:
+                groups.append([(name, dict(op.mapping))])
+        groups = [Segment(g) if isinstance(g, list) else g for g in groups]
+        groups = [g for g in groups if not isinstance(g, Segment) or g.compiled]  # (as compile drops them)
+        passes = self.pipeline.passes
+        if len(groups) != len(passes):
+            return None
+        is_map = [isinstance(op, CharMap) for _, op in tagged]
+        in_steps, in_passes = _maps_before(range(len(tagged)), is_map), _maps_before(order, is_map)
+        maps, others = {}, {}
+        for i, (group, p) in enumerate(zip(groups, passes, strict=True)):
+            if isinstance(group, Segment):
+                if not isinstance(p, CompiledMap) or p.mapping != group.compiled.mapping or not group.counts_all:
+                    return None
+                maps[i] = group
+            elif not isinstance(p, Rule) or p.name != tagged[group][1].name:  # (other passes count whole texts)
+                return None
+            else:
+                others[i] = (tagged[group][0], in_steps[group] == in_passes[group])
+        return maps, others
+
+    @functools.cached_property
+    def _in_run(self):
+        return self._in_run_plan() if self.countable else None
+
+    def _counting_runs(self) -> dict | None:
+        """PassTally.maps for one block: each map pass's counting run in the kernel, and a fresh
+        buffer; None without the kernel (read on each call: the tests switch it) or an in-run plan."""
+        if kernel.native is None or self._in_run is None:
+            return None
+        if self._str_maps is None:
+            self._str_maps = {i: kernel.str_map(self.pipeline.passes[i].mapping) for i in self._in_run[0]}
+        if any(m is None for m in self._str_maps.values()):
+            return None
+        return {
+            i: (m.run_str, array("Q", bytes(8 * (len(self._in_run[0][i].compiled.mapping) + 1))))
+            for i, m in self._str_maps.items()
+        }
+
+    def _counted_in_run(self, tally: PassTally) -> dict[str, int] | None:
+        """The block's counts from its run (see _in_run_plan), or None where they would not be exact."""
+        if tally.maps is None:
+            return None
+        maps, others = self._in_run
+        if not all(same for i, (_, same) in others.items() if tally.counts[i]):
+            return None
+        totals = dict.fromkeys(self.steps, 0)
+        for i, (step, _) in others.items():
+            totals[step] += tally.counts[i]
+        for i, segment in maps.items():
+            counts = tally.maps[i][1]
+            codes = self.pipeline.passes[i].mapping
+            segment.add({code: n for code, n in zip(codes, counts[1:], strict=True) if n}, totals)
+        return totals
 
     def cut_pair(self):
         """The pipeline's (file_blocks cuts a file's blocks with it, whoever normalizes them)."""
@@ -431,6 +521,18 @@ class StepCounter:
         if indexes not in self._merged:
             self._merged[indexes] = Segment([m for i in indexes for m in self.plan[i].maps])
         return self._merged[indexes]
+
+
+def _maps_before(order, is_map: list[bool]) -> dict[int, frozenset[int]]:
+    """For the operations in `order` (indexes), each that is not a map -> the maps before it."""
+    seen: set[int] = set()
+    before = {}
+    for k in order:
+        if is_map[k]:
+            seen.add(k)
+        else:
+            before[k] = frozenset(seen)
+    return before
 
 
 @functools.lru_cache(maxsize=8)

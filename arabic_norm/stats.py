@@ -305,7 +305,7 @@ class StepCounter:
                 known = {} if tally.spans else {name: tally.counts[i] for i, name in rules if name in self.tail}
                 resume = (tally.saved, tally.counts) if self.prefix and not tally.spans else None
                 self.idle = (before, names - busy, known, tally.spans, resume)
-            if tally.whole and not tally.spans and (totals := self._counted_in_run(tally)) is not None:
+            if tally.whole and (totals := self._counted_in_run(tally, before, errors)) is not None:
                 self.last = (before, totals)
             tally.counts, tally.whole, tally.spans, tally.saved = [0] * len(passes), True, [], []
             tally.maps = self._counting_runs()
@@ -370,20 +370,39 @@ class StepCounter:
             for i, m in self._str_maps.items()
         }
 
-    def _counted_in_run(self, tally: PassTally) -> dict[str, int] | None:
-        """The block's counts from its run (see _in_run_plan), or None where they would not be exact."""
+    def _counted_in_run(self, tally: PassTally, before: bytes, errors: str) -> dict[str, int] | None:
+        """The block's counts from its run (see _in_run_plan), or None where they would not be exact.
+        With protected spans: the lines holding them are counted in full (the run left the spans
+        out) and the run's counts of the other lines are the block's less those of the held lines
+        run alone, when they are protected alone as they were in the block (passes act on lines)."""
         if tally.maps is None:
             return None
-        maps, others = self._in_run
-        if not all(same for i, (_, same) in others.items() if tally.counts[i]):
+        passes = tally.counts
+        maps = {i: counts[1:] for i, (_, counts) in tally.maps.items()}
+        held = b""
+        if tally.spans:
+            if not self.line_local:
+                return None
+            held, spans = _held_lines(before, tally.spans)
+            alone = PassTally(len(passes))
+            alone.maps = self._counting_runs()
+            protect = self.pipeline.protect
+            if protect.scan(held, START)[0] != spans:
+                return None
+            self.pipeline.normalize_block_from(START, held, errors, 0, 0, tally=alone)
+            if not alone.whole or alone.maps is None:
+                return None
+            passes = [a - b for a, b in zip(passes, alone.counts, strict=True)]
+            maps = {i: [a - b for a, b in zip(maps[i], alone.maps[i][1][1:], strict=True)] for i in maps}
+        in_run, others = self._in_run
+        if not all(same for i, (_, same) in others.items() if passes[i]):
             return None
-        totals = dict.fromkeys(self.steps, 0)
+        totals = self.counts(held, errors) if held else dict.fromkeys(self.steps, 0)
         for i, (step, _) in others.items():
-            totals[step] += tally.counts[i]
-        for i, segment in maps.items():
-            counts = tally.maps[i][1]
+            totals[step] += passes[i]
+        for i, segment in in_run.items():
             codes = self.pipeline.passes[i].mapping
-            segment.add({code: n for code, n in zip(codes, counts[1:], strict=True) if n}, totals)
+            segment.add({code: n for code, n in zip(codes, maps[i], strict=True) if n}, totals)
         return totals
 
     def cut_pair(self):
@@ -408,18 +427,10 @@ class StepCounter:
             return self.counts(before, errors, idle, known)
         # The lines holding a protected span ran with sentinels in them: counted in full. The other
         # lines ran as they are: counted knowing which rules found nothing in them.
-        regions: list[list[int]] = []  # [first byte of the span's first line, end of its last line]
-        for a, b in spans:
-            start = before.rfind(b"\n", 0, a) + 1
-            stop = before.find(b"\n", max(a, b - 1)) + 1 or len(before)
-            if regions and start < regions[-1][1]:  # (on a line of the span before)
-                regions[-1][1] = max(regions[-1][1], stop)
-            else:
-                regions.append([start, stop])
-        held = [before[start:stop] for start, stop in regions]
+        regions = _held_regions(before, spans)
         gaps = zip([0] + [stop for _, stop in regions], [start for start, _ in regions] + [len(before)], strict=True)
         rest = [before[a:b] for a, b in gaps]
-        totals = self.counts(b"".join(held), errors)
+        totals = self.counts(_held_lines(before, spans)[0], errors)
         for name, n in self.counts(b"".join(rest), errors, idle).items():
             totals[name] += n
         return totals
@@ -521,6 +532,30 @@ class StepCounter:
         if indexes not in self._merged:
             self._merged[indexes] = Segment([m for i in indexes for m in self.plan[i].maps])
         return self._merged[indexes]
+
+
+def _held_regions(block: bytes, spans) -> list[list[int]]:
+    """The lines of `block` holding the protected `spans`: [first byte, end of the last line]."""
+    regions: list[list[int]] = []
+    for a, b in spans:
+        start = block.rfind(b"\n", 0, a) + 1
+        stop = block.find(b"\n", max(a, b - 1)) + 1 or len(block)
+        if regions and start < regions[-1][1]:  # (on a line of the span before)
+            regions[-1][1] = max(regions[-1][1], stop)
+        else:
+            regions.append([start, stop])
+    return regions
+
+
+def _held_lines(block: bytes, spans) -> tuple[bytes, list[tuple[int, int]]]:
+    """The lines of `block` holding `spans`, joined, and the spans' places in them."""
+    regions, moved, shift, r = _held_regions(block, spans), [], 0, 0
+    for a, b in spans:
+        while regions[r][1] <= a:  # (each span lies in one region)
+            shift += regions[r][1] - regions[r][0]
+            r += 1
+        moved.append((a - regions[r][0] + shift, b - regions[r][0] + shift))
+    return b"".join(block[start:stop] for start, stop in regions), moved
 
 
 def _maps_before(order, is_map: list[bool]) -> dict[int, frozenset[int]]:

@@ -94,6 +94,24 @@ def test_lines_with_protected_spans_are_counted_in_full_the_others_from_the_run(
     assert (counts["elongation"], counts["whitespace"], counts["alef"]) == (1, 1, 2)
 
 
+def test_a_block_with_a_url_is_counted_on_its_run_the_line_holding_the_url_in_full(engine_path):
+    """The run left the URL out (it ran the text around it): the line holding it is counted in
+    full (its elongation too, as --stats always did), the other lines from the run's own counts,
+    less what the held line alone gives in a run: the same as counting the block step by step."""
+    counter = StepCounter(Pipeline.preset("search"))
+    data = "كتاب  إلى\nانظر https://x.org/جمييييل  هنا\nإلى  \n".encode()
+    [(before, after)] = counter.block_pairs([Block(data, 0, 0)])
+    assert after == "كتاب الي\nانظر https://x.org/جمييييل هنا\nالي\n".encode()
+    block, _ = counter.last
+    if engine_path == "kernel":
+        assert block is before, "the counts were taken from the run"
+    else:
+        assert block is not before, "without the kernel nothing is counted while mapping"
+    totals = counter.counts_of(before)
+    assert totals == counter.counts(before)
+    assert (totals["elongation"], totals["whitespace"], totals["alef"], totals["ya"]) == (1, 3, 2, 2)
+
+
 def test_a_block_with_protected_spans_is_counted_whole_as_before(tmp_path):
     """With protected spans the run saw sentinels, not the block: the counts are taken on the whole
     block, URL included (elongation 2: one in the text, one in the URL path), as --stats always did."""

@@ -36,7 +36,7 @@ from __future__ import annotations
 import functools
 from array import array
 
-from .compiler import PassTally, operation_order, with_run_lines
+from .compiler import PassTally, operation_order, run_plan, with_run_lines
 from .engine import kernel
 from .engine.kernel import Counter
 from .engine.maps import CompiledMap
@@ -239,6 +239,8 @@ class StepCounter:
                 continue
             out = self._fused_run(block.data)
             if out is None:
+                out = self._counted_on_str(block.data, errors)
+            if out is None:
                 out = self.pipeline.normalize_block(block.data, errors, block.offset, block.lines)
             yield block.data, out
 
@@ -267,6 +269,24 @@ class StepCounter:
             self.last = (data, totals)
         return out
 
+    def _counted_on_str(self, data: bytes, errors: str) -> bytes | None:
+        """A block the kernel handed over (a rule has work in it) normalized as the pipeline's str
+        path does it (every pass on the decoded block), its map passes counting what they map, and
+        its counts taken from that run (`_counted_in_run`) where they are exact; None when it is
+        not UTF-8 (the pipeline then says where) or there is no in-run plan."""
+        tally = PassTally(len(self.pipeline.passes))
+        tally.maps = self._counting_runs()
+        if tally.maps is None:
+            return None
+        try:
+            text = data.decode("utf-8", errors)
+        except UnicodeDecodeError:
+            return None
+        new = run_plan(self.pipeline.plan, text, tally)
+        if (totals := self._counted_in_run(tally, data, errors)) is not None:
+            self.last = (data, totals)
+        return data if new is text else new.encode("utf-8", errors)
+
     def _fused_protected_pairs(self, blocks, errors: str):
         """The fused path with protection on: blocks regrouped into whole lines and the scanner's
         state carried, as Pipeline.block_pairs does; a block in which the scanner finds no span is
@@ -279,6 +299,8 @@ class StepCounter:
                 continue
             spans, end = protect.scan(block.data, state)
             out = None if spans else self._fused_run(block.data)
+            if out is None and not spans:
+                out = self._counted_on_str(block.data, errors)
             if out is None:
                 out, end = self.pipeline.normalize_block_from(state, block.data, errors, block.offset, block.lines)
             state = end

@@ -112,6 +112,22 @@ def test_a_block_with_a_url_is_counted_on_its_run_the_line_holding_the_url_in_fu
     assert (totals["elongation"], totals["whitespace"], totals["alef"], totals["ya"]) == (1, 3, 2, 2)
 
 
+def test_a_block_the_kernel_hands_over_is_counted_on_its_str_run(engine_path):
+    """default maps on the bytes in one pass, counting as it maps, until a rule has work: here a
+    combining hamza (ا + ◌ٔ, composed to أ, then folded to ا). The block then runs on the str
+    path, whose map pass counts what it maps: the counts are the run's, and those of counting."""
+    counter = StepCounter(Pipeline.preset("default"))
+    data = "سَأَلَ\nسا\u0654ل إِلَى\n".encode()
+    [(before, after)] = counter.block_pairs([Block(data, 0, 0)])
+    assert after == "سال\nسال الي\n".encode()
+    block, _ = counter.last
+    assert (block is before) == (engine_path == "kernel"), "from the run only with the kernel"
+    totals = counter.counts_of(before)
+    assert totals == counter.counts(before)
+    # diacritics: three fathas, two characters composed into one (ا◌ٔ -> أ), a kasra and a fatha
+    assert (totals["diacritics"], totals["alef"], totals["ya"]) == (7, 3, 1)
+
+
 def test_a_block_with_protected_spans_is_counted_whole_as_before(tmp_path):
     """With protected spans the run saw sentinels, not the block: the counts are taken on the whole
     block, URL included (elongation 2: one in the text, one in the URL path), as --stats always did."""

@@ -92,7 +92,7 @@ def compile_operations(operations) -> list:
 def operation_order(ops: list) -> list[int]:
     """The order the passes run `ops` in, as indexes into `ops`: rules moved past the maps they
     commute with (maps keep their order among themselves, and so do rules). Indexes, not the
-    operations: steps may share a rule object (stats.py tells them apart by their place)."""
+    operations: steps may share a rule object (stats/in_run.py tells them apart by their place)."""
     ops, at = list(ops), list(range(len(ops)))
 
     def swap(j: int) -> None:
@@ -141,7 +141,7 @@ def str_plan(passes) -> list[tuple]:
     for p in passes:
         plain_rule = isinstance(p, Rule) and type(p).run_counted in (Rule.run_counted, LineRule.run_counted)
         finder = re.compile(f"[{re.escape(p.triggers)}]") if plain_rule and p.triggers else None
-        is_map = isinstance(p, CompiledMap)  # maps are counted on the kernel (stats.py), not here
+        is_map = isinstance(p, CompiledMap)  # maps are counted on the kernel (stats/), not here
         plan.append((finder, p.triggers if finder else "", p.run if is_map else p.run_counted, is_map))
     return plan
 

@@ -216,17 +216,26 @@ class Protect:
 # --- the pieces of the scanner -------------------------------------------------------------------
 # The regular expressions start where a `find` of their fixed part (`://`, `www.`, `@`) points:
 # run over a whole block, they would try every position (several times slower on Arabic text).
-_SCHEME_CHARS = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+.-")
-_LOCAL_CHARS = _SCHEME_CHARS | frozenset(b"_%")
+_SCHEME_CHARS = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+.-"
+_LOCAL_CHARS = _SCHEME_CHARS + b"_%"
+_LOOK_BACK = 64  # bytes before a needle searched at once for the start of its run of `chars`
 
 
-def _found(data: bytes, needle: bytes, chars: frozenset, pattern: re.Pattern) -> Iterator[re.Match]:
+def _run_start(data: bytes, at: int, chars: bytes) -> int:
+    """Where the run of `chars` that ends at `at` starts (`at` when there is none)."""
+    while True:
+        window = data[max(0, at - _LOOK_BACK) : at]
+        kept = len(window.rstrip(chars)) if chars else len(window)  # (rstrip: in C)
+        at -= len(window) - kept
+        if kept or at == 0:
+            return at
+
+
+def _found(data: bytes, needle: bytes, chars: bytes, pattern: re.Pattern) -> Iterator[re.Match]:
     """Matches of `pattern` starting at the run of `chars` that ends at each `needle`."""
     at = find(data, needle)
     while at >= 0:
-        start = at
-        while start > 0 and data[start - 1] in chars:
-            start -= 1
+        start = _run_start(data, at, chars)
         m = pattern.match(data, start)
         if m and m.end() > at:
             yield m
@@ -235,7 +244,7 @@ def _found(data: bytes, needle: bytes, chars: frozenset, pattern: re.Pattern) ->
 
 def _urls(data: bytes) -> list[tuple[int, int]]:
     spans = []
-    for m in (*_found(data, b"://", _SCHEME_CHARS, _URL), *_found(data, b"www.", frozenset(), _URL)):
+    for m in (*_found(data, b"://", _SCHEME_CHARS, _URL), *_found(data, b"www.", b"", _URL)):
         end = _url_end(m.group())
         if end is not None:
             spans.append((m.start(), m.start() + end))

@@ -5,7 +5,7 @@
 - normalize_bytes(t.encode()) == p(t).encode(), for any block size, also when every block goes
   through the byte engine (utf8.py; tests/test_utf8.py tests it on its own);
 - every property runs twice: with the compiled kernel (kernel.py) and with the numpy fallback;
-- --stats counts (stats.py) equal counting step by step;
+- --stats counts (stats/) equal counting step by step;
 - every preset is idempotent;
 - text containing nothing a chain targets comes back identical.
 """
@@ -151,7 +151,7 @@ def test_normalize_batch_equals_mapping(pipeline, texts):
 @settings(max_examples=300, deadline=None)
 @given(chains(), arabic_text, st.binary(max_size=3), st.integers(min_value=0))
 def test_stats_count_what_running_the_steps_one_by_one_counts(pipeline, text, junk, where):
-    """--stats counts on the compiled maps (stats.py); the reference runs every step alone and
+    """--stats counts on the compiled maps (stats/); the reference runs every step alone and
     counts what it changes (Pipeline.step_counts). Bytes that are not UTF-8 count as nothing."""
     encoded = text.encode("utf-8")
     at = where % (len(encoded) + 1)

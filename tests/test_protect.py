@@ -341,3 +341,19 @@ def test_stateless_blocks():
     assert not Protect().stateless(b"# arabic-norm: off")
     assert not MARKDOWN.stateless(b"a `b` c")
     assert not Protect(patterns=["x"]).stateless(b"")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=300).map(lambda b: b.replace(b"\x00", b"a")), st.integers(min_value=0), st.booleans())
+def test_the_run_before_a_needle_is_found_as_one_byte_at_a_time_would(data, where, scheme):
+    """_run_start (bytes.rstrip over windows of 64 bytes) finds where the run of scheme or
+    e-mail characters before `://` or `@` starts, as stepping back a byte at a time does, runs
+    longer than a window included."""
+    data = data + b"https" * (where % 40) + data  # (long runs of scheme characters)
+    at = where % (len(data) + 1)
+    chars = P._SCHEME_CHARS if scheme else P._LOCAL_CHARS
+    start = at
+    while start > 0 and data[start - 1] in chars:
+        start -= 1
+    assert P._run_start(data, at, chars) == start
+    assert P._run_start(data, at, b"") == at

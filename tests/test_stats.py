@@ -1,4 +1,4 @@
-"""--stats (stats.py): the StepCounter normalizes like the pipeline and counts what counting each
+"""--stats (the stats package): the StepCounter normalizes like the pipeline and counts what counting each
 block step by step counts, also where it takes counts from the run itself (rules that had nothing
 to do in a block, the rules that end the chain) instead of running those rules again."""
 

@@ -277,7 +277,7 @@ def pairs_for(pipeline: Pipeline, source: Source, read, fd: int | None, settings
 
 def _runner(pipeline: Pipeline, settings: Settings):
     """What normalizes the blocks: the pipeline, or with --stats its StepCounter (the same output;
-    it counts while the kernel maps, or notes which rules had nothing to do: see stats.py)."""
+    it counts while the kernel maps, or notes which rules had nothing to do: see stats/)."""
     if not settings.stats:
         return pipeline
     from ..stats import step_counter

@@ -8,10 +8,12 @@ over ten directories); every third one is normalized first with the default pres
 files change and some do not. They are written to a temporary directory and deleted at the end
 (the corpora are never copied anywhere else).
 
-Each tree runs as `python -m arabic_norm` with its directory first on sys.path (see LAUNCH), default preset,
-`-q`, with `-j 1` and `-j 2`; runs alternate between the two trees and the script prints medians
-and the ratio base/this (above 1: this tree is faster). `-i` rewrites a fresh copy of the files on
-every run and `--output-dir` writes into an empty directory; copying and deleting are not timed.
+Each tree runs as `python -m arabic_norm` with its directory first on sys.path (see LAUNCH; a
+checkout older than `arabic_norm/__main__.py`, such as 2e1d90a, the code issue 13 measured, runs
+`arabic_norm.cli.entry`), default preset, `-q`, with `-j 1` and `-j 2`; runs alternate between
+the two trees and the script prints medians and the ratio base/this (above 1: this tree is
+faster). `-i` rewrites a fresh copy of the files on every run and `--output-dir` writes into an
+empty directory; copying and deleting are not timed.
 Not a test: timings depend on the machine and on what else runs on it.
 """
 
@@ -70,8 +72,11 @@ def generate(dest: Path, count: int, seed: int = 13) -> int:
 # Runs `python -m arabic_norm` from the tree given first: an editable install of this tree would
 # otherwise answer `import arabic_norm` before PYTHONPATH is searched.
 LAUNCH = (
-    "import sys, runpy; sys.meta_path[:] = [f for f in sys.meta_path if 'editable' not in repr(f)]; "
-    "sys.path.insert(0, sys.argv.pop(1)); runpy.run_module('arabic_norm', run_name='__main__', alter_sys=True)"
+    "import sys, runpy, importlib.util; sys.meta_path[:] = [f for f in sys.meta_path if 'editable' not in repr(f)]; "
+    "sys.path.insert(0, sys.argv.pop(1)); "
+    "runpy.run_module('arabic_norm', run_name='__main__', alter_sys=True) "
+    "if importlib.util.find_spec('arabic_norm.__main__') "
+    "else __import__('arabic_norm.cli', fromlist=['entry']).entry()"  # (checkouts before __main__.py)
 )
 
 

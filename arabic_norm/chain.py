@@ -7,18 +7,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
 from .engine.nfkc import executor
 from .errors import ChainError
 from .steps import STEPS, Option, Step
 from .steps.base import for_language
 from .steps.options import closest
+from .steps.record import record
 
 __all__ = ["ChainError", "StepSpec", "closest", "make_spec", "parse_chain", "scan"]
 
 
-@dataclass(frozen=True)
+@record
 class StepSpec:
     """One step of a chain with its option values (defaults filled in)."""
 

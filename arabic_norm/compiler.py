@@ -13,7 +13,6 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from dataclasses import replace
 
 from .engine.kernel import run_lines
 from .engine.maps import CompiledMap
@@ -21,6 +20,7 @@ from .steps import CharMap
 from .steps import chars as C
 from .steps.base import FormRule, LineRule, Rule, RunRule
 from .steps.compat import NFKCThenDelete
+from .steps.record import replace
 
 # The characters a long line without spaces may be cut between (those of them that a pipeline
 # leaves alone, see Pipeline.cut_pattern): letters and digits, which long unspaced lines are made of.

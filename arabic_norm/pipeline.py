@@ -17,7 +17,6 @@ import functools
 import re
 import shlex
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -31,6 +30,7 @@ from .protect import START, Protect, State
 from .splice import whole_lines
 from .steps import CharMap
 from .steps.chars import LANGUAGES
+from .steps.record import replace
 from .stream.blocks import BLOCK_SIZE, BOM, Block, decode_error, positioned_blocks, safe_cut
 
 if TYPE_CHECKING:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from .steps.record import record
 
 
-@dataclass(frozen=True)
+@record
 class Preset:
     name: str
     chain: str

@@ -37,7 +37,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import NamedTuple
 
@@ -45,6 +44,7 @@ from .engine.kernel import contains_any, find
 from .errors import UndecodableInput
 from .splice import apply, merge
 from .steps.base import lazy_pattern
+from .steps.record import field, record, replace
 
 SENTINEL = "\ue000"  # stands for a protected span while the text around it is normalized
 MARKDOWN_SUFFIXES = (".md", ".markdown")
@@ -73,7 +73,7 @@ class State(NamedTuple):
 START = State()
 
 
-@dataclass(frozen=True)
+@record
 class Protect:
     """What to protect (see the module docstring). `patterns` are regular expressions (str)."""
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-from dataclasses import dataclass, replace
 
 import click
 
@@ -14,6 +13,7 @@ from ..chain import StepSpec
 from ..errors import ChainError, ConfigError, UsageError
 from ..pipeline import DEFAULT_PROTECT, Pipeline
 from ..protect import Protect
+from ..steps.record import record, replace
 from .argv import DASHDASH, check_paths, input_paths, split_args
 from .config import Config, load_config, search_start
 from .discover import DEFAULT_EXCLUDE, DEFAULT_INCLUDE, Source, discover
@@ -25,7 +25,7 @@ from .streams import names_stdout, refuse_feedback, stdout_closed, stdout_errors
 from .writeback import WriteBack, choose
 
 
-@dataclass(frozen=True)
+@record
 class Request:
     """What the command line asks for: click's options, and the words after them (`tokens`)."""
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 import re
 import sys
 import unicodedata
-from dataclasses import dataclass, field
 from functools import cache
 
 from ..steps.base import char_class, delete
 from ..steps.compat import NFKCThenDelete
+from ..steps.record import field, record
 from .maps import CompiledMap
 
 
@@ -73,7 +73,7 @@ def _contains_any(text: str, cccs: frozenset[int]) -> bool:
     return _unsafe_pattern(cccs).search(text) is not None
 
 
-@dataclass(frozen=True, eq=False)
+@record(eq=False)
 class FastNFKCThenDelete(NFKCThenDelete):
     """NFKC, then delete the combining marks `deleted`, in one fast pass.
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from .base import CharMap, FormRule, Operation, Rule, Step, language_note
 from .camel import ARCLEAN, TRANSLIT
 from .compat import CAMEL_DEDIAC, CAMEL_LETTERS, CAMEL_UNICODE, LUCENE_ARABIC, LUCENE_PERSIAN
@@ -12,6 +10,7 @@ from .marks import DIACRITICS, TATWEEL
 from .options import Option
 from .pyarabic import PYARABIC_STEPS
 from .quranic import UTHMANI
+from .record import replace
 from .spacing import INVISIBLE, WHITESPACE
 from .typography import DIGITS, LIGATURES, PUNCTUATION, QUOTES, UNICODE
 

@@ -15,9 +15,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
 
 from .options import Option
+from .record import field, record
 
 
 class LazyPattern:
@@ -44,14 +44,14 @@ def lazy_pattern(pattern: str, flags: int = 0) -> re.Pattern:
     return LazyPattern(pattern, flags)  # type: ignore[return-value]  # behaves as a Pattern
 
 
-@dataclass(frozen=True)
+@record
 class CharMap:
     """Context-free map: code point -> replacement string ('' deletes the character)."""
 
     mapping: Mapping[int, str]
 
 
-@dataclass(frozen=True, eq=False)
+@record(eq=False)
 class Rule:
     """A context rule: a regular expression substitution confined to one line.
 
@@ -100,7 +100,7 @@ class LineRule(Rule):  # no field of its own: not a dataclass again (see steps/o
         return _subn_on_lines(self, text, _trigger_lines(text, self.triggers))
 
 
-@dataclass(frozen=True, eq=False)
+@record(eq=False)
 class NeedleRule(Rule):
     """A rule every match of which lies on a line holding one of `needles` (substrings), or on the
     last line when the text ends with one of `end_chars`: only those lines are searched. For rules
@@ -114,7 +114,7 @@ class NeedleRule(Rule):
         return _subn_on_lines(self, text, _needle_lines(text, self.needles, self.end_chars))
 
 
-@dataclass(frozen=True, eq=False)
+@record(eq=False)
 class RunRule(Rule):
     """A rule every match of which is a run of `run_length` or more identical characters (elongation:
     جمييييل). Tried over the whole text as it stands; the compiler gives it `lines`, a finder of
@@ -170,7 +170,7 @@ def _trigger_lines(text: str, triggers):
                 ahead[c] = text.find(c, end)
 
 
-@dataclass(frozen=True, eq=False)
+@record(eq=False)
 class FormRule:
     """Unicode normalization (NFC, NFKC, NFD, NFKD) as a pass of its own."""
 
@@ -190,7 +190,7 @@ class FormRule:
 Operation = CharMap | Rule | FormRule
 
 
-@dataclass(frozen=True)
+@record
 class Step:
     """A named, documented transformation. `build(**options)` returns its operations."""
 

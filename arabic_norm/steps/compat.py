@@ -15,11 +15,11 @@ None of them needs camel-tools installed (the camel-tools-backed steps live in `
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
 
 from . import chars as C
 from .base import CharMap, Rule, Step, delete, lazy_pattern, to
 from .options import Option
+from .record import record
 
 # --- camel-tools -------------------------------------------------------------------------------
 # camel-tools' normalize_unicode spells these two out before NFKC: the rial sign with the Arabic yeh
@@ -39,7 +39,7 @@ CAMEL_FIX_RULE = Rule(
 CAMEL_DIACRITICS = C.HARAKAT + C.DAGGER_ALEF  # camel-tools' AR_DIAC_CHARSET, removed by dediac_ar
 
 
-@dataclass(frozen=True, eq=False)
+@record(eq=False)
 class NFKCThenDelete:
     """NFKC, then delete the combining marks `deleted`: a declaration. Its executor, which does both
     in one fast pass with the same result, is `engine.nfkc.FastNFKCThenDelete` (chain.py puts it

@@ -5,8 +5,9 @@ its usage; `closest` suggests a name for a misspelt one."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import ClassVar
+
+from .record import record
 
 _MD_BAR = "\\|"  # a | inside a Markdown table cell or code span of the README
 
@@ -19,7 +20,7 @@ def closest(word: str, candidates: Iterable[str]) -> str:
     return f" (did you mean {match[0]!r}?)" if match else ""
 
 
-@dataclass(frozen=True)
+@record
 class Option:
     """One option of a step, as the CLI and `Pipeline.parse` see it. Each kind is a subclass that
     parses its value, prints it back and describes its usage: `Flag` (a boolean switch), `Choice`
@@ -79,8 +80,8 @@ class Option:
 
 
 # The kinds are not dataclasses of their own: they add no field (Option.__new__ picks the class
-# from `kind`, which Option's __init__ stores), and each @dataclass would compile six methods at
-# every start of the command.
+# from `kind`, which Option's __init__ stores); they need no decorator of their own: a record's
+# methods read the fields of the class they are called on.
 class Flag(Option):
     takes_value: ClassVar[bool] = False
 

@@ -160,11 +160,8 @@ def run_plan(plan, text: str, tally: PassTally | None = None) -> str:
     for i, (finder, triggers, run, is_map) in enumerate(plan):
         if tally is not None and i == tally.mark:
             tally.saved.append(text)
-        if is_map and tally is not None and tally.maps is not None:
-            run_counting, counts = tally.maps[i]
-            text = run_counting(text, counts)
-        elif is_map:
-            text = run(text)
+        if is_map:
+            text = run(text) if tally is None or tally.maps is None else run(text, tally.maps[i])
         elif finder is None or (any(c in text for c in triggers) if find_each else finder.search(text) is not None):
             text, n = run(text)
             if tally is not None:
@@ -180,10 +177,13 @@ class PassTally:
     rule that made none here makes none when the block is counted step by step; `spans`: the
     block's protected spans (the lines that hold them ran with sentinels: not the block's text);
     `saved`: the text of each piece before pass `mark` (None: not kept); `maps`: for the index of
-    each map pass, a run of its map that counts the characters it maps into a buffer, and the
-    buffer (see kernel.py: `run_str(text, counts)`), or None: the maps run uncounted."""
+    each map pass, the counts buffer its map adds the characters it maps to (kernel.counts_buffer),
+    or None: the maps run uncounted."""
 
-    def __init__(self, passes: int, mark: int | None = None):
-        self.counts, self.whole, self.spans = [0] * passes, True, []
-        self.mark, self.saved = mark, []
-        self.maps: dict | None = None
+    def __init__(self, passes: int, mark: int | None = None, maps: dict | None = None):
+        self.mark = mark
+        self.reset(passes, maps)
+
+    def reset(self, passes: int, maps: dict | None = None) -> None:
+        """Nothing counted or kept: ready for the next block."""
+        self.counts, self.whole, self.spans, self.saved, self.maps = [0] * passes, True, [], [], maps

@@ -298,6 +298,12 @@ class Pipeline:
                 data = new
             else:
                 return data
+        return self.run_on_str(piece, errors, tally)
+
+    def run_on_str(self, piece: bytes, errors: str = "strict", tally: PassTally | None = None) -> bytes:
+        """The str path: `piece` decoded, every pass run on the text (`tally`: see run_plan), the
+        result encoded; `piece` itself when nothing changes. UnicodeDecodeError as decoding raises
+        it (the callers say where)."""
         text = piece.decode("utf-8", errors)
         new = run_plan(self.plan, text, tally)
         return piece if new is text else new.encode("utf-8", errors)

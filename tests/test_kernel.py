@@ -97,9 +97,12 @@ def test_maps_count_the_characters_they_map_on_bytes_and_str(text):
     (from 1) they map, on top of what counts held; the output is the same as without counts."""
     mapping = {0x064E: "", 0x0649: "ي", 0xFEFB: "لا"}  # (deleted, replaced, one to two characters)
     expected = [7, *(text.count(chr(k)) for k in mapping)]  # ([0] means nothing: left as it was)
-    on_str = array("Q", [7, 0, 0, 0])
+    on_str = kernel.counts_buffer(mapping)
+    on_str[0] = 7
     assert kernel.str_map(mapping).run_str(text, on_str) == text.translate(mapping)
     assert on_str.tolist() == expected
+    assert kernel.counted(mapping, on_str) == {k: n for k, n in zip(mapping, expected[1:], strict=True) if n}
+    assert len(kernel.counts_buffer(mapping, "ab")) == 6, "an entry per key and per stop, and [0]"
     if "\ufefb" not in text:  # (a replacement longer than its character: bytes hand over to str)
         on_bytes = array("Q", [7, 0, 0, 0])
         assert kernel.utf8_map(mapping).run(text.encode(), on_bytes) == text.translate(mapping).encode()

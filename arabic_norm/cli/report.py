@@ -53,6 +53,12 @@ def use_color() -> bool | None:
     return True if os.environ.get("FORCE_COLOR") else None
 
 
+def rich_on_stderr() -> bool:
+    """Whether stderr gets what rich draws (the --stats table, the progress bar): on a terminal,
+    or with FORCE_COLOR (CI logs that show it); plain lines otherwise."""
+    return sys.stderr.isatty() or bool(os.environ.get("FORCE_COLOR"))
+
+
 class Reporter:
     """Messages on stderr by level: error always, warn and info unless -q, detail with -v."""
 
@@ -157,7 +163,7 @@ def print_stats(pipeline: Pipeline, results) -> None:
     rows = [(name, f"{totals.get(name, 0):,}") for name in dict.fromkeys(spec.name for spec in pipeline.specs)]
     done = [r for r in results if r.status in ("changed", "unchanged")]
     footer = f"files changed: {sum(r.changed for r in done)} of {len(done)}"
-    if sys.stderr.isatty() or os.environ.get("FORCE_COLOR"):
+    if rich_on_stderr():
         _rich_stats(rows, footer)
     else:
         sys.stderr.write(_plain_stats(rows, footer))
@@ -282,6 +288,6 @@ def progress_bar(progress: bool | None, quiet: bool, sources) -> _Progress | _Lo
     if progress is None and total < PROGRESS_MIN_BYTES:
         return None
     has_stdin = any(isinstance(s, Source) and s.path is None for s in sources)
-    if not on_terminal and not os.environ.get("FORCE_COLOR"):
+    if not rich_on_stderr():
         return _LogProgress(None if has_stdin else total)
     return _Progress(None if has_stdin else total, force=progress is True)

@@ -329,22 +329,29 @@ static Py_ssize_t map_from(const MapObject *self, const uint8_t *src, Py_ssize_t
  * character mapped adds one to counts[its entry] (entries are numbered from 1 in the order of the
  * mapping's keys; counts[0] gets some of the characters kept, and means nothing). Counts are
  * complete only when the result is not None. */
+/* The `counts` argument of run and run_str: NULL for None, else its buffer (one writable uint64
+ * per entry; the caller keeps it alive for the call). Returns -1 with an exception set. */
+static int get_counts(const MapObject *self, PyObject *obj, uint64_t **counts) {
+    *counts = NULL;
+    if (obj == Py_None) return 0;
+    Py_buffer view;
+    if (PyObject_GetBuffer(obj, &view, PyBUF_WRITABLE) < 0) return -1;
+    Py_ssize_t len = view.len;
+    *counts = view.buf;
+    PyBuffer_Release(&view);
+    if (len < (Py_ssize_t)(self->nentries * sizeof(uint64_t))) {
+        PyErr_SetString(PyExc_ValueError, "counts is too small: one uint64 per entry");
+        return -1;
+    }
+    return 0;
+}
+
 static PyObject *Map_run_utf8(MapObject *self, PyObject *args) {
     PyObject *arg, *counts_obj = Py_None;
     if (!PyArg_ParseTuple(args, "O|O", &arg, &counts_obj)) return NULL;
     if (!self->len_pair && build_pairs(self) < 0) return NULL;
-    Py_buffer counts_view;
-    uint64_t *counts = NULL;
-    if (counts_obj != Py_None) {
-        if (PyObject_GetBuffer(counts_obj, &counts_view, PyBUF_WRITABLE) < 0) return NULL;
-        counts = counts_view.buf;
-        if (counts_view.len < (Py_ssize_t)(self->nentries * sizeof(uint64_t))) {
-            PyBuffer_Release(&counts_view);
-            PyErr_SetString(PyExc_ValueError, "counts is too small: one uint64 per entry");
-            return NULL;
-        }
-        PyBuffer_Release(&counts_view); /* the caller keeps it alive for the call */
-    }
+    uint64_t *counts;
+    if (get_counts(self, counts_obj, &counts) < 0) return NULL;
     Py_buffer view;
     if (PyObject_GetBuffer(arg, &view, PyBUF_SIMPLE) < 0) return NULL;
     const uint8_t *src = view.buf;
@@ -435,18 +442,8 @@ static PyObject *Map_run_str(MapObject *self, PyObject *const *args, Py_ssize_t 
         return NULL;
     }
     PyObject *text = args[0];
-    uint64_t *counts = NULL; /* --stats: one uint64 per entry, incremented for each character it maps */
-    if (nargs == 2 && args[1] != Py_None) {
-        Py_buffer counts_view;
-        if (PyObject_GetBuffer(args[1], &counts_view, PyBUF_WRITABLE) < 0) return NULL;
-        counts = counts_view.buf;
-        Py_ssize_t len = counts_view.len;
-        PyBuffer_Release(&counts_view); /* the caller keeps it alive for the call */
-        if (len < (Py_ssize_t)(self->nentries * sizeof(uint64_t))) {
-            PyErr_SetString(PyExc_ValueError, "counts is too small: one uint64 per entry");
-            return NULL;
-        }
-    }
+    uint64_t *counts; /* --stats: one uint64 per entry, incremented for each character it maps */
+    if (get_counts(self, nargs == 2 ? args[1] : Py_None, &counts) < 0) return NULL;
     int kind = PyUnicode_KIND(text);
     const void *data = PyUnicode_DATA(text);
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);

@@ -10,9 +10,10 @@ numpy engines (engine.py, utf8.py) do the same work, byte for byte: the tests ru
 
 What the kernel does, and where it hands over to the str path like the numpy byte engine does
 (a rule trigger, a replacement longer than its character in UTF-8, bytes that are not UTF-8), is
-described at the top of _kernel.c. `engine.CompiledMap` is the only user of `utf8_map`/`str_map`;
-`Counter` serves --stats, `contains_any` and `find` protect.py's
-searches of each block, `run_lines` the elongation rule (see compiler.py).
+described at the top of _kernel.c. `engine.CompiledMap` runs `utf8_map`/`str_map`, and --stats
+runs them with a counts buffer (`counts_buffer`, read by `counted`); `Counter` serves --stats,
+`contains_any` and `find` protect.py's searches of each block, `run_lines` the elongation rule
+(see compiler.py).
 """
 
 from __future__ import annotations
@@ -31,6 +32,18 @@ if os.environ.get("ARABIC_NORM_NO_KERNEL", "") in ("", "0"):
 
 def _bmp(code: int) -> bool:
     return code <= 0xFFFF and not 0xD800 <= code < 0xE000
+
+
+def counts_buffer(mapping: Mapping[int, str], stops: str = "") -> array:
+    """A counts buffer for the kernel's map of `mapping` (and `stops`): `run(data, counts)` and
+    `run_str(text, counts)` add one to entry k for each character of the k-th key they map."""
+    return array("Q", bytes(8 * (1 + len(mapping) + len(stops))))
+
+
+def counted(mapping: Mapping[int, str], counts) -> dict[int, int]:
+    """Code point -> how many of it a map of `mapping` mapped, read from its counts buffer
+    (entry 0 means nothing: some of the characters kept; the stops' entries come last)."""
+    return {code: n for code, n in zip(mapping, counts[1 : len(mapping) + 1], strict=True) if n}
 
 
 def utf8_map(mapping: Mapping[int, str], stops: str = ""):

@@ -57,8 +57,14 @@ class CompiledMap:
     def __bool__(self) -> bool:
         return bool(self.mapping)
 
-    def run(self, text: str) -> str:
-        """Apply the map. Returns `text` itself (same object) when nothing changes."""
+    def run(self, text: str, counts=None) -> str:
+        """Apply the map. Returns `text` itself (same object) when nothing changes. With `counts`
+        (kernel.counts_buffer of `mapping`), the characters mapped are added to it: the kernel's
+        map does that, and there is no other way (ValueError)."""
+        if counts is not None:
+            if kernel.native is None or (compiled := self._str_kernel()) is None:
+                raise ValueError("only the kernel's map for str counts what it maps")
+            return compiled.run_str(text, counts)
         if not self.mapping or (not self._touches_ascii and text.isascii()):
             return text
         if kernel.native is not None and (compiled := self._str_kernel()) is not None:

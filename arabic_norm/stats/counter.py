@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-from array import array
 
 from ..compiler import PassTally, with_run_lines
 from ..engine import kernel
@@ -71,7 +70,7 @@ class StepCounter:
         self._plans: dict = {}  # see _plan_without
         self._step_of = {op.name: name for name, op in (i for i in self.plan if isinstance(i, tuple))}
         self._merged: dict = {}  # Segments of maps that idle rules separated, by their plan indexes
-        self.fused = None  # (mapping, stops, its codes in entry order) for counting while mapping
+        self.fused = None  # (mapping, stops) for counting while mapping
         self._fused_map = None  # its kernel map, built on first use (False: the kernel cannot run it)
         passes = pipeline.map_passes
         if (
@@ -81,7 +80,7 @@ class StepCounter:
         ):
             mapping = passes[0][1].mapping
             if set(self.without_rules.changes) <= set(mapping):  # (X -> Y -> X would go uncounted)
-                self.fused = (mapping, stops, [None, *mapping])
+                self.fused = (mapping, stops)
 
     def _common_prefix(self):
         """Where the chain in step order and the compiled passes start alike (one map, then rules,
@@ -135,20 +134,19 @@ class StepCounter:
         if kernel.native is None:
             return None
         if self._fused_map is None:
-            mapping, stops, _ = self.fused
+            mapping, stops = self.fused
             self._fused_map = kernel.utf8_map(mapping, stops) or False
         return None if self._fused_map is False else self._fused_map
 
     def _fused_run(self, data: bytes) -> bytes | None:
         """`data` mapped by the fused map while its changes are counted into `last`; None when the
         kernel hands over (a rule trigger, bytes that are not UTF-8): then nothing is kept."""
-        _, stops, codes = self.fused
-        tally = array("Q", bytes(8 * (len(codes) + len(stops))))
-        out = self._fused_kernel_map().run(data, tally)
+        mapping, stops = self.fused
+        counts = kernel.counts_buffer(mapping, stops)
+        out = self._fused_kernel_map().run(data, counts)
         if out is not None:
             totals = dict.fromkeys(self.steps, 0)
-            mapped = {codes[k]: tally[k] for k in range(1, len(codes)) if tally[k]}  # (0: kept)
-            self.without_rules.add(mapped, totals)
+            self.without_rules.add(kernel.counted(mapping, counts), totals)
             self.last = (data, totals)
         return out
 
@@ -187,8 +185,7 @@ class StepCounter:
             return
         rules = [(i, p.name) for i, p in enumerate(passes) if isinstance(p, Rule)]
         names = frozenset(name for _, name in rules)
-        tally = PassTally(len(passes), self.prefix[1] if self.prefix else None)
-        tally.maps = self.in_run.runs() if self.in_run else None
+        tally = PassTally(len(passes), self.prefix[1] if self.prefix else None, self._buffers())
         for before, after in self.pipeline.block_pairs(blocks, errors, tally=tally):
             if tally.whole and (self.line_local or not tally.spans):
                 busy = {name for i, name in rules if tally.counts[i]}
@@ -198,9 +195,12 @@ class StepCounter:
             totals = self.in_run.totals(tally, before, errors, self.counts) if tally.whole and self.in_run else None
             if totals is not None:
                 self.last = (before, totals)
-            tally.counts, tally.whole, tally.spans, tally.saved = [0] * len(passes), True, [], []
-            tally.maps = self.in_run.runs() if self.in_run else None
+            tally.reset(len(passes), self._buffers())
             yield before, after
+
+    def _buffers(self) -> dict | None:
+        """PassTally.maps for the next block (InRun.runs), or None: nothing counts in the run."""
+        return self.in_run.runs() if self.in_run else None
 
     @functools.cached_property
     def in_run(self) -> InRun | None:

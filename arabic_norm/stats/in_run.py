@@ -7,9 +7,7 @@ lines run alone."""
 
 from __future__ import annotations
 
-from array import array
-
-from ..compiler import PassTally, operation_order, run_plan
+from ..compiler import PassTally, operation_order
 from ..engine import kernel
 from ..engine.maps import CompiledMap
 from ..protect import START
@@ -24,19 +22,14 @@ class InRun:
     def __init__(self, pipeline, steps: list[str]):
         self.pipeline, self.steps = pipeline, steps
         self.plan = _plan(pipeline)
-        self._str_maps: dict | None = None  # the kernel's str map of each map pass, built on first use
 
     def runs(self) -> dict | None:
-        """PassTally.maps for one block: each map pass's counting run in the kernel, and a fresh
-        buffer; None without the kernel (read on each call: the tests switch it) or a plan."""
+        """PassTally.maps for one block: a fresh counts buffer for each map pass; None without the
+        kernel (read on each call: the tests switch it) or a plan. (The plan's maps have keys in
+        the BMP only, StepCounter.countable: the kernel runs all of them on str.)"""
         if kernel.native is None or self.plan is None:
             return None
-        passes = self.pipeline.passes
-        if self._str_maps is None:
-            self._str_maps = {i: kernel.str_map(passes[i].mapping) for i in self.plan[0]}
-        if any(m is None for m in self._str_maps.values()):
-            return None
-        return {i: (m.run_str, array("Q", bytes(8 * (len(passes[i].mapping) + 1)))) for i, m in self._str_maps.items()}
+        return {i: kernel.counts_buffer(self.pipeline.passes[i].mapping) for i in self.plan[0]}
 
     def totals(self, tally: PassTally, before: bytes, errors: str, counts) -> dict[str, int] | None:
         """The counts of the block `before` from its run (`tally`), or None where they would not
@@ -45,20 +38,18 @@ class InRun:
         those of the held lines run alone, when they are protected alone as in the block."""
         if tally.maps is None or self.plan is None:
             return None
-        passes = tally.counts
-        maps = {i: counts_[1:] for i, (_, counts_) in tally.maps.items()}
+        passes, maps = tally.counts, tally.maps
         held = b""
         if tally.spans:  # (the plan holds maps and rules only: passes that act line by line)
             held, spans = held_lines(before, tally.spans)
-            alone = PassTally(len(passes))
-            alone.maps = self.runs()
             if self.pipeline.protect.scan(held, START)[0] != spans:
                 return None
+            alone = PassTally(len(passes), maps=self.runs())
             self.pipeline.normalize_block_from(START, held, errors, 0, 0, tally=alone)
             if not alone.whole or alone.maps is None:
                 return None
             passes = [a - b for a, b in zip(passes, alone.counts, strict=True)]
-            maps = {i: [a - b for a, b in zip(maps[i], alone.maps[i][1][1:], strict=True)] for i in maps}
+            maps = {i: [a - b for a, b in zip(maps[i], alone.maps[i], strict=True)] for i in maps}
         segments, others = self.plan
         if not all(same for i, (_, same) in others.items() if passes[i]):
             return None
@@ -66,24 +57,20 @@ class InRun:
         for i, (step, _) in others.items():
             totals[step] += passes[i]
         for i, segment in segments.items():
-            codes = self.pipeline.passes[i].mapping
-            segment.add({code: n for code, n in zip(codes, maps[i], strict=True) if n}, totals)
+            segment.add(kernel.counted(self.pipeline.passes[i].mapping, maps[i]), totals)
         return totals
 
     def run_str(self, data: bytes, errors: str, counts) -> tuple[bytes | None, dict[str, int] | None]:
         """A block normalized as the pipeline's str path does it (every pass on the decoded block),
         its map passes counting: (its output, its counts or None where `totals` has none); (None,
         None) when it is not UTF-8 (the pipeline then says where) or nothing can count on it."""
-        tally = PassTally(len(self.pipeline.passes))
-        tally.maps = self.runs()
+        tally = PassTally(len(self.pipeline.passes), maps=self.runs())
         if tally.maps is None:
             return None, None
         try:
-            text = data.decode("utf-8", errors)
+            out = self.pipeline.run_on_str(data, errors, tally)
         except UnicodeDecodeError:
             return None, None
-        new = run_plan(self.pipeline.plan, text, tally)
-        out = data if new is text else new.encode("utf-8", errors)
         return out, self.totals(tally, data, errors, counts)
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-from array import array
 
 from ..engine import kernel
 from ..engine.kernel import Counter
@@ -65,12 +64,13 @@ class Segment:
         return kernel.utf8_map(composed), kernel.str_map(composed)
 
     def _counted(self, run, data, totals: dict[str, int]):
-        """`run(data, tally)` of one of the kernel's maps, its tally added to `totals` unless None."""
-        codes = [None, *self._simulated[1]]
-        tally = array("Q", bytes(8 * len(codes)))
-        out = run(data, tally)
+        """`run(data, counts)` of one of the kernel's maps, its counts added to `totals` unless
+        it returned None."""
+        composed = self._simulated[1]
+        counts = kernel.counts_buffer(composed)
+        out = run(data, counts)
         if out is not None:
-            self.add({codes[k]: tally[k] for k in range(1, len(codes)) if tally[k]}, totals)
+            self.add(kernel.counted(composed, counts), totals)
         return out
 
     def __bool__(self) -> bool:

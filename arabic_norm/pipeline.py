@@ -134,9 +134,12 @@ class Pipeline:
     # --- running --------------------------------------------------------------------------------
     def __call__(self, text: str) -> str:
         """Normalize a string, a whole document (its protected spans as they are). A leading BOM
-        is kept as it is."""
+        is kept as it is (one: a second is a stray BOM to the steps, as in normalize_bytes)."""
         if text.startswith("\ufeff"):
-            return "\ufeff" + self(text[1:])
+            return "\ufeff" + self._normalize_text(text[1:])
+        return self._normalize_text(text)
+
+    def _normalize_text(self, text: str) -> str:
         if self.protect is None:
             return run_plan(self.plan, text)
         return self.protect.run_text(text, functools.partial(run_plan, self.plan))

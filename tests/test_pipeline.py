@@ -201,3 +201,14 @@ def test_rules_find_their_triggers_in_long_texts_as_in_short_ones():
         p = Pipeline.preset(preset)
         assert p(short) == "سال بات\n", f"{preset}: the rules at work on the short text"
         assert p(long) == p(short) * (len(long) // len(short)), preset
+
+
+@pytest.mark.parametrize("text", ["\ufeff\ufeff", "\ufeff\ufeffكتاب", "\ufeffك\ufeffتاب"])
+def test_one_leading_bom_is_kept_by_str_as_by_bytes(text):
+    """A leading BOM is kept; the next one is a stray BOM that `invisible` removes, on str as on
+    bytes (CI's hypothesis found ['', '\\ufeff\\ufeff'] normalized by the batch path to '\\ufeff' and
+    by `Pipeline.__call__` to '\\ufeff\\ufeff': it kept every leading BOM)."""
+    p = Pipeline.preset("search")
+    assert p(text) == "\ufeff" + text[1:].replace("\ufeff", "")
+    assert p(text).encode() == p.normalize_bytes(text.encode())
+    assert p.normalize_batch(["", text]) == ["", p(text)]

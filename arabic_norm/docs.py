@@ -26,7 +26,7 @@ def steps_markdown() -> str:
         extra = f" *(needs the `{step.extra}` extra)*" if step.extra else ""
         lines.append(f"### `{step.name}`{extra}\n")
         lines.append(f"{step.summary}.\n")
-        lines.append(step.help + "\n")
+        lines.append(step.help_text + "\n")
         lines.extend(f"- {option_markdown(o)}" for o in step.options)
         if step.options:
             lines.append("")

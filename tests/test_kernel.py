@@ -227,3 +227,48 @@ def test_elongation_searches_only_lines_with_a_run_and_gives_the_same(engine):
         assert len(lines) == 9, "three lines a copy: the two elongated words and the spaces (a run too)"
     else:
         assert lines == [(0, len(text))], "without the kernel: the whole text"
+
+
+# What a run does per block: read 1 MiB, write a new 1 MiB, free both. Page faults counted in a
+# process of its own (ru_minflt), after a first round that gives malloc its heap.
+BLOCK_ROUNDS = """
+import resource, sys
+from arabic_norm.engine import kernel
+kept = kernel.keep_freed_memory() if sys.argv[1] == "keep" else None
+def rounds(n):
+    for _ in range(n):
+        data = bytes(1 << 20)
+        out = bytearray(data)
+        del data, out
+rounds(2)
+before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+rounds(100)
+print(kept, resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before)
+"""
+
+
+@needs_kernel
+@pytest.mark.skipif(sys.platform != "linux" or os.confstr("CS_GNU_LIBC_VERSION") is None, reason="glibc only")
+def test_freed_blocks_are_reused_not_faulted_in_again():
+    """keep_freed_memory (the command line's first step): 100 rounds of two 1 MiB blocks fault in
+    next to no pages (without it, glibc maps each block afresh: 256 faults a block)."""
+
+    def faults(how: str) -> tuple[str, int]:
+        done = subprocess.run([sys.executable, "-c", BLOCK_ROUNDS, how], capture_output=True, text=True, check=True)
+        kept, count = done.stdout.split()
+        return kept, int(count)
+
+    kept, with_it = faults("keep")
+    assert kept == "True" and with_it < 1000
+    assert faults("default")[1] > 100 * 256  # what the setting is for (so this test can fail)
+
+
+def test_the_command_keeps_freed_memory():
+    """The console script sets it before anything is read (cli/command.py `entry`)."""
+    code = (
+        "import sys; from unittest import mock; from arabic_norm.engine import kernel\n"
+        "sys.argv = ['arabic-norm', '--version']\n"
+        "with mock.patch.object(kernel, 'keep_freed_memory', side_effect=SystemExit(42)):\n"
+        "    from arabic_norm.console import entry; entry()\n"
+    )
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 42

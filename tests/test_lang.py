@@ -76,8 +76,8 @@ def test_persian_to_persian():
 
 def test_every_folding_step_says_which_letters_it_keeps_for_which_language():
     for name in ("alef", "ya", "persian"):
-        assert "With --lang it leaves alone" in STEPS[name].help, name
-    assert "ى for ug, kk, ky" in STEPS["ya"].help
+        assert "With --lang it leaves alone" in STEPS[name].help_text, name
+    assert "ى for ug, kk, ky" in STEPS["ya"].help_text
 
 
 LETTERS = st.text(st.sampled_from("".join(LANGUAGES.values()) + "ابتيكىیہھەےآٵ \u064e\u0650\n"), max_size=60)

@@ -26,6 +26,7 @@ import click
 # start-up time; nothing here uses BLAS. Set in the command only, never in the library.
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
+from ..engine import kernel
 from ..errors import ConfigError, UsageError
 from ..presets import PRESETS
 from ..steps import STEPS
@@ -163,6 +164,7 @@ def entry() -> None:
     from .signals import install
 
     install()  # Ctrl-C: exit 130, SIGTERM: 143, one line on stderr, temporary files removed
+    kernel.keep_freed_memory()  # block after block of the same size in the same pages (kernel.py)
     code = main()
     try:
         if sys.stdout is not None:

@@ -74,7 +74,7 @@ def _step_summary(step) -> str:
 def step_command(step: Step) -> click.Command:
     """A click command describing `step` and its options (used for `arabic-norm STEP --help`)."""
     params = [o.click_option(click) for o in step.options]
-    text = step.help
+    text = step.help_text
     if step.extra:
         text += f"\n\nNeeds the optional dependencies of the '{step.extra}' extra."
     return click.Command(

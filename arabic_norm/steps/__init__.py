@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .base import CharMap, FormRule, Operation, Rule, Step, language_note
+from .base import CharMap, FormRule, Operation, Rule, Step
 from .camel import ARCLEAN, TRANSLIT
 from .compat import CAMEL_DEDIAC, CAMEL_LETTERS, CAMEL_UNICODE, LUCENE_ARABIC, LUCENE_PERSIAN
 from .letters import ALEF, ELONGATION, HAMZA, PERSIAN, TEH_MARBUTA, YA
@@ -10,12 +10,11 @@ from .marks import DIACRITICS, TATWEEL
 from .options import Option
 from .pyarabic import PYARABIC_STEPS
 from .quranic import UTHMANI
-from .record import replace
 from .spacing import INVISIBLE, WHITESPACE
 from .typography import DIGITS, LIGATURES, PUNCTUATION, QUOTES, UNICODE
 
 STEPS: dict[str, Step] = {
-    step.name: replace(step, help=step.help + ("" if step.extra else language_note(step)))
+    step.name: step
     for step in (
         DIACRITICS,
         TATWEEL,

@@ -204,6 +204,12 @@ class Step:
     def defaults(self) -> dict[str, object]:
         return {o.name: o.default for o in self.options}
 
+    @property
+    def help_text(self) -> str:
+        """`help` with, for a step that folds letters some language keeps, which (`language_note`):
+        worked out when asked (it builds the step), not at every start of the command."""
+        return self.help + ("" if self.extra else language_note(self))
+
 
 def delete(*codepoint_sets: tuple[int, ...]) -> dict[int, str]:
     """A map that deletes every code point in the given sets."""

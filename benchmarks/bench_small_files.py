@@ -71,10 +71,13 @@ def generate(dest: Path, count: int, seed: int = 13) -> int:
 
 # Runs `python -m arabic_norm` from the tree given first: an editable install of this tree would
 # otherwise answer `import arabic_norm` before PYTHONPATH is searched.
-LAUNCH = (
+# The tree given first on the command line is the one imported (not the editable install's).
+TREE_FIRST = (
     "import sys, runpy, importlib.util; sys.meta_path[:] = [f for f in sys.meta_path if 'editable' not in repr(f)]; "
     "sys.path.insert(0, sys.argv.pop(1)); "
-    "runpy.run_module('arabic_norm', run_name='__main__', alter_sys=True) "
+)
+LAUNCH = (
+    TREE_FIRST + "runpy.run_module('arabic_norm', run_name='__main__', alter_sys=True) "
     "if importlib.util.find_spec('arabic_norm.__main__') "
     "else __import__('arabic_norm.cli', fromlist=['entry']).entry()"  # (checkouts before __main__.py)
 )
@@ -105,8 +108,7 @@ def timed(tree: Path, mode: str, jobs: int, files: Path, work: Path) -> float:
 
 def which_code(tree: Path) -> str:
     """The directory `arabic_norm` is imported from when launched as `command` launches it."""
-    code = LAUNCH.replace("runpy.run_module('arabic_norm', run_name='__main__', alter_sys=True)", "")
-    code += "import arabic_norm, os; print(os.path.dirname(os.path.dirname(arabic_norm.__file__)))"
+    code = TREE_FIRST + "import arabic_norm, os; print(os.path.dirname(os.path.dirname(arabic_norm.__file__)))"
     return subprocess.run([sys.executable, "-c", code, str(tree)], capture_output=True, text=True, check=True).stdout
 
 

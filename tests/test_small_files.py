@@ -19,6 +19,7 @@ import stat
 
 import pytest
 
+from arabic_norm.cli import atomic
 from arabic_norm.cli.command import main
 from arabic_norm.engine import maps
 from arabic_norm.pipeline import Pipeline
@@ -146,3 +147,35 @@ def _decodes(data: bytes) -> bool:
     except UnicodeDecodeError:
         return False
     return True
+
+
+def test_real_path_is_realpath_with_each_directory_resolved_once(tmp_path, monkeypatch):
+    """real_path (a run resolves thousands of targets in a few directories) answers what
+    os.path.realpath answers: through a linked directory, a linked file, a dangling link, `..`,
+    a relative path and a path that does not exist yet."""
+    (tmp_path / "real").mkdir()
+    (tmp_path / "real" / "a.txt").write_text("x")
+    (tmp_path / "linked").symlink_to(tmp_path / "real")
+    (tmp_path / "real" / "b.txt").symlink_to(tmp_path / "real" / "a.txt")
+    (tmp_path / "real" / "dangling.txt").symlink_to(tmp_path / "nowhere.txt")
+    monkeypatch.chdir(tmp_path)
+    atomic.forget_paths()
+    paths = ["linked/a.txt", "linked/b.txt", "real/dangling.txt", "real/../linked/a.txt", "new/dir/c.txt", "."]
+    for path in [*paths, *paths]:  # the second time from what was remembered
+        assert atomic.real_path(path) == os.path.realpath(path), path
+
+
+def test_a_new_run_resolves_its_directories_afresh(tmp_path):
+    """A directory replaced by a link between two runs in one process: the second run writes
+    where the link leads, not where the first run's remembered path did."""
+    (tmp_path / "in.txt").write_bytes(CHANGES)
+    first, second = tmp_path / "first", tmp_path / "second"
+    first.mkdir()
+    second.mkdir()
+    out = tmp_path / "out"
+    out.symlink_to(first)
+    assert main(["-q", "-o", str(out / "x.txt"), str(tmp_path / "in.txt")]) == 0
+    out.unlink()
+    out.symlink_to(second)
+    assert main(["-q", "-o", str(out / "x.txt"), str(tmp_path / "in.txt")]) == 0
+    assert (first / "x.txt").read_bytes() == (second / "x.txt").read_bytes() == NORMALIZED

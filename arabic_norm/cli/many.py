@@ -12,7 +12,7 @@ import sys
 
 from ..errors import UsageError
 from ..pipeline import Pipeline
-from .atomic import sync_directories
+from .atomic import real_path, sync_directories
 from .discover import Missing, Source
 from .process import FileResult, Settings, process_file
 from .streams import StdoutWriter
@@ -149,7 +149,7 @@ def sync_written(results, targets: dict, settings: Settings) -> None:
         return
     directories = set()
     for path in paths:
-        directory = os.path.dirname(os.path.realpath(path))
+        directory = os.path.dirname(real_path(path))
         while directory not in directories:
             directories.add(directory)
             if settings.mode == WriteBack.IN_PLACE:

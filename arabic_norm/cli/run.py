@@ -15,6 +15,7 @@ from ..pipeline import DEFAULT_PROTECT, Pipeline
 from ..protect import Protect
 from ..steps.record import record, replace
 from .argv import DASHDASH, check_paths, input_paths, split_args
+from .atomic import forget_paths, real_path
 from .config import Config, load_config, search_start
 from .discover import DEFAULT_EXCLUDE, DEFAULT_INCLUDE, Source, discover
 from .listing import explain_sample, print_steps
@@ -127,6 +128,7 @@ class Request:
 
 def run(request: Request) -> int:
     """The command, top to bottom: which pipeline, which inputs, where to; returns the exit code."""
+    forget_paths()  # a second run in the same process (tests, a library caller) looks afresh
     if request.list_steps:
         return list_steps(request.plain)
     chain, paths, forced = split_args(request.tokens, request.global_flags)
@@ -277,7 +279,7 @@ def same_file(a: str, b: str) -> bool:
     try:
         return os.path.samefile(a, b)
     except OSError:
-        return os.path.realpath(a) == os.path.realpath(b)
+        return real_path(a) == real_path(b)
 
 
 def output_targets(sources, output: str | None, output_dir: str | None) -> dict[Source, str]:
@@ -295,7 +297,7 @@ def output_targets(sources, output: str | None, output_dir: str | None) -> dict[
             if not isinstance(s, Source):
                 continue
             target = os.path.join(output_dir, s.relative)
-            key = os.path.realpath(target)
+            key = real_path(target)
             if key in seen:
                 raise UsageError(f"--output-dir: {s.name} and {seen[key]} would both be written to {target}")
             if same_file(s.path, target):

@@ -29,8 +29,8 @@ from ..errors import UsageError
 # Re-exported (`x as x`): tests/test_jobs_batches.py reaches the temporary files here, their old home.
 from .atomic import TEMP_PREFIX as TEMP_PREFIX
 from .atomic import _temp_beside as _temp_beside
+from .atomic import real_path, sweep_stale, write_file, write_in_place
 from .atomic import remove_temporary_files as remove_temporary_files
-from .atomic import sweep_stale, write_file, write_in_place
 
 
 class WriteBack(StrEnum):
@@ -160,7 +160,7 @@ def refusal(source, mode: str) -> str | None:
     if mode != WriteBack.IN_PLACE or source.path is None:
         return None
     # What a killed run left beside this file goes now, even if this file is not rewritten.
-    sweep_stale(os.path.dirname(os.path.realpath(source.path)))
+    sweep_stale(os.path.dirname(real_path(source.path)))
     with contextlib.suppress(OSError):
         if not stat.S_ISREG(os.stat(source.path).st_mode):
             return "not a regular file (a FIFO, socket or device): cannot be rewritten in place"

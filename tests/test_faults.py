@@ -329,10 +329,11 @@ def wait_for(condition, seconds: float = 30.0):
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc; PR_SET_PDEATHSIG is Linux's")
 @pytest.mark.parametrize("source", ["pipe", "file"])
-def test_workers_die_with_their_parent(tmp_path, source):
+@pytest.mark.parametrize("engine", ["kernel", "fallback"])
+def test_workers_die_with_their_parent(tmp_path, source, engine):
     """Fault: kill -9 of arabic-norm -j 2 while its workers are busy (a pool reading blocks from a
     pipe; or workers writing a big file's ranges to a stdout nobody reads). Guarantee: no worker is
-    left running."""
+    left running, whether the compiled kernel asks for the signal or ctypes does (fallback)."""
     import os
     import signal
 
@@ -342,7 +343,8 @@ def test_workers_die_with_their_parent(tmp_path, source):
     # From a pipe, the output goes to /dev/null and stdin stays open: the pool waits for more.
     # From a file, the output goes to a pipe nobody reads: the workers wait to write.
     stdout = subprocess.DEVNULL if source == "pipe" else subprocess.PIPE
-    process = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=stdout, stderr=subprocess.DEVNULL)
+    env = {**os.environ, "ARABIC_NORM_NO_KERNEL": "1" if engine == "fallback" else "0"}
+    process = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=stdout, stderr=subprocess.DEVNULL, env=env)
     workers: set[int] = set()
     try:
         if source == "pipe":

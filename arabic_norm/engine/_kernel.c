@@ -30,6 +30,9 @@
 #if defined(__GLIBC__)
 #include <malloc.h> /* mallopt, for keep_freed_memory */
 #endif
+#if defined(__linux__)
+#include <sys/prctl.h> /* PR_SET_PDEATHSIG, for parent_death_signal */
+#endif
 
 #define BMP 0x10000
 #define STOP_UTF8 1
@@ -713,7 +716,22 @@ static PyObject *k_keep_freed_memory(PyObject *module, PyObject *arg) {
 #endif
 }
 
+/* parent_death_signal(signum): the signal this process gets when its parent ends (Linux prctl
+ * PR_SET_PDEATHSIG), for -j's workers. Here because the other way, ctypes, is imported by each
+ * worker after it forks: a few milliseconds before it starts its first range. False: not Linux. */
+static PyObject *k_parent_death_signal(PyObject *module, PyObject *arg) {
+    long signum = PyLong_AsLong(arg);
+    if (signum == -1 && PyErr_Occurred()) return NULL;
+#if defined(__linux__) && defined(PR_SET_PDEATHSIG)
+    if (prctl(PR_SET_PDEATHSIG, (unsigned long)signum, 0, 0, 0) != 0) return PyErr_SetFromErrno(PyExc_OSError);
+    Py_RETURN_TRUE;
+#else
+    Py_RETURN_FALSE;
+#endif
+}
+
 static PyMethodDef module_methods[] = {
+    {"parent_death_signal", k_parent_death_signal, METH_O, "parent_death_signal(signum): signal sent when the parent ends (Linux)."},
     {"keep_freed_memory", k_keep_freed_memory, METH_O, "keep_freed_memory(limit): freed blocks up to limit bytes stay in the heap (glibc)."},
     {"count_utf8", k_count_utf8, METH_VARARGS, "count_utf8(data, slots, n): counts of code points per slot."},
     {"count_str", k_count_str, METH_VARARGS, "count_str(text, slots, n): counts of code points per slot."},

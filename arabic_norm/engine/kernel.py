@@ -43,6 +43,12 @@ def keep_freed_memory() -> bool:
     return native is not None and native.keep_freed_memory(KEEP_FREED)
 
 
+def parent_death_signal(signum: int) -> bool:
+    """Have this process receive `signum` when its parent ends (Linux prctl PR_SET_PDEATHSIG);
+    False when the kernel module cannot set it (not built, not Linux: the caller uses ctypes)."""
+    return native is not None and native.parent_death_signal(signum)
+
+
 def _bmp(code: int) -> bool:
     return code <= 0xFFFF and not 0xD800 <= code < 0xE000
 

@@ -23,6 +23,7 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from ..engine import kernel
 from ..errors import WorkerError, raise_from_worker
 
 if TYPE_CHECKING:  # concurrent.futures is imported when a pool is made (start-up time of the CLI)
@@ -70,8 +71,8 @@ def die_with_parent(parent: int) -> None:
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _stopped)
-    if sys.platform.startswith("linux"):
-        try:
+    if sys.platform.startswith("linux") and not kernel.parent_death_signal(signal.SIGTERM):
+        try:  # without the compiled kernel
             import ctypes
 
             ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)

@@ -12,8 +12,10 @@ Each tree runs as `python -m arabic_norm` with its directory first on sys.path (
 checkout older than `arabic_norm/__main__.py`, such as 2e1d90a, the code issue 13 measured, runs
 `arabic_norm.cli.entry`), default preset, `-q`, with `-j 1` and `-j 2`; runs alternate between
 the two trees and the script prints medians and the ratio base/this (above 1: this tree is
-faster). `-i` rewrites a fresh copy of the files on every run and `--output-dir` writes into an
-empty directory; copying and deleting are not timed.
+faster). A third column, the floor, does what the file system must do for each mode in a bare
+Python loop (see FLOOR): this/floor is what the tool adds to it. `-i` rewrites a fresh copy of the
+files on every run and `--output-dir` writes into an empty directory; copying and deleting are not
+timed.
 Not a test: timings depend on the machine and on what else runs on it.
 """
 
@@ -40,6 +42,37 @@ SOURCES = (
     "cls_aliosm_tashkeela_test.txt",
 )
 MODES = ("check", "in-place", "output-dir")
+# The floor: what any tool doing the job must do to the file system, in a bare Python loop in its
+# own process (no normalizing, no click): check reads every file; in-place writes each file that
+# changes (the list is argv[3]) to a temporary file beside it, fsyncs it, renames it over the
+# file, then fsyncs each directory, as -i does; output-dir writes every file into the mirrored
+# tree through a temporary file and a rename, as --output-dir does (no fsync).
+FLOOR = """
+import os, sys
+mode, root, arg = sys.argv[1:4]
+for directory, dirs, names in sorted(os.walk(root)):
+    dirs.sort()
+    for name in sorted(names):
+        path = os.path.join(directory, name)
+        with open(path, "rb") as f:
+            data = f.read()
+        if mode == "check" or (mode == "in-place" and path not in CHANGING):
+            continue
+        target = path if mode == "in-place" else os.path.join(arg, os.path.relpath(path, root))
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        tmp = os.path.join(os.path.dirname(target), ".floor-" + name)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        os.write(fd, data)
+        if mode == "in-place":
+            os.fsync(fd)
+        os.close(fd)
+        os.replace(tmp, target)
+if mode == "in-place":
+    for directory, _, _ in os.walk(root):
+        fd = os.open(directory, os.O_RDONLY)
+        os.fsync(fd)
+        os.close(fd)
+"""
 
 
 def generate(dest: Path, count: int, seed: int = 13) -> int:
@@ -71,7 +104,6 @@ def generate(dest: Path, count: int, seed: int = 13) -> int:
 
 # Runs `python -m arabic_norm` from the tree given first: an editable install of this tree would
 # otherwise answer `import arabic_norm` before PYTHONPATH is searched.
-# The tree given first on the command line is the one imported (not the editable install's).
 TREE_FIRST = (
     "import sys, runpy, importlib.util; sys.meta_path[:] = [f for f in sys.meta_path if 'editable' not in repr(f)]; "
     "sys.path.insert(0, sys.argv.pop(1)); "
@@ -83,12 +115,30 @@ LAUNCH = (
 )
 
 
-def command(tree: Path, mode: str, jobs: int, files: Path, out: Path) -> list[str]:
+def command(tree: Path | None, mode: str, jobs: int, files: Path, out: Path) -> list[str]:
+    if tree is None:  # the floor
+        changing = files.parent / "changing.txt"
+        setup = f"CHANGING = set(open({str(changing)!r}, encoding='utf-8').read().splitlines())\n"
+        arg = str(out) if mode == "output-dir" else str(files)
+        return [sys.executable, "-c", setup + FLOOR, mode, str(files), arg]
     flags = {"check": ["--check"], "in-place": ["-i"], "output-dir": ["--output-dir", str(out)]}[mode]
     return [sys.executable, "-c", LAUNCH, str(tree), "-q", "-j", str(jobs), *flags, str(files)]
 
 
-def timed(tree: Path, mode: str, jobs: int, files: Path, work: Path) -> float:
+def list_changing(files: Path, copy: Path) -> None:
+    """The files the default preset changes, as they are named in the copy -i rewrites (for the floor)."""
+    from arabic_norm.pipeline import Pipeline
+
+    normalize = Pipeline.preset("default").normalize_block
+    changing = [
+        str(copy / p.relative_to(files))
+        for p in sorted(files.rglob("*.txt"))
+        if normalize(p.read_bytes()) != p.read_bytes()
+    ]
+    (files.parent / "changing.txt").write_text("\n".join(changing) + "\n", encoding="utf-8")
+
+
+def timed(tree: Path | None, mode: str, jobs: int, files: Path, work: Path) -> float:
     """One run in `work` (prepared first: a fresh copy for -i, no output directory for --output-dir)."""
     target, out = files, work / "out"
     shutil.rmtree(out, ignore_errors=True)
@@ -123,7 +173,7 @@ def main() -> None:
     parser.add_argument("--modes", default=",".join(MODES), help="comma-separated: " + ", ".join(MODES))
     parser.add_argument("--jobs", default="1,2", help="comma-separated -j values")
     args = parser.parse_args()
-    trees = {"base": args.base.resolve(), "this": args.this.resolve()}
+    trees: dict[str, Path | None] = {"base": args.base.resolve(), "this": args.this.resolve()}
     for label, tree in trees.items():  # each tree really runs its own code
         found = Path(which_code(tree).strip()).resolve()
         if found != tree:
@@ -133,18 +183,25 @@ def main() -> None:
         tmp = Path(tmp)
         files = tmp / "files"
         total = generate(files, args.files)
+        list_changing(files, tmp / "copy")
+        trees["floor"] = None
         for tree in trees.values():  # warm-up: .pyc files written, files in the page cache
             timed(tree, "check", 1, files, tmp)
         print(f"{args.files} files, {total / 1e6:.1f} MB, default preset; medians of {args.runs} alternating runs")
-        print(f"{'mode':<12} {'-j':>2} {'base s':>8} {'this s':>8} {'base/this':>10}")
+        print("floor: the same reads, writes, fsyncs and renames in a bare Python loop (FLOOR), one process")
+        header = (
+            f"{'mode':<12} {'-j':>2} {'base s':>8} {'this s':>8} {'floor s':>8} {'base/this':>10} {'this/floor':>11}"
+        )
+        print(header)
         for mode in args.modes.split(","):
             for jobs in (int(j) for j in args.jobs.split(",")):
                 times = {label: [] for label in trees}
                 for _ in range(args.runs):
                     for label, tree in trees.items():
                         times[label].append(timed(tree, mode, jobs, files, tmp))
-                base, this = (statistics.median(times[label]) for label in trees)
-                print(f"{mode:<12} {jobs:>2} {base:8.2f} {this:8.2f} {base / this:9.2f}x", flush=True)
+                base, this, floor = (statistics.median(times[label]) for label in trees)
+                seconds = f"{base:8.2f} {this:8.2f} {floor:8.2f}"
+                print(f"{mode:<12} {jobs:>2} {seconds} {base / this:9.2f}x {this / floor:10.2f}x", flush=True)
 
 
 if __name__ == "__main__":

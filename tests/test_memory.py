@@ -1,6 +1,6 @@
 """Memory stays flat: normalizing a generated 200 MB file keeps peak RSS far below its size.
 
-The bound here is loose (250 MiB for a 200 MB input, so that an implementation that reads the
+The bound here is loose (100 MiB for a 200 MB input, so that an implementation that reads the
 whole input, or keeps the whole output, fails); the benchmark reports the tight figure.
 """
 
@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 SIZE = 200 * 1000 * 1000
-BOUND_KIB = 250 * 1024
+BOUND_KIB = 100 * 1024
 
 # Peak RSS of a command, measured in a fresh wrapper process so that no other child of the test
 # process counts: ru_maxrss of RUSAGE_CHILDREN is the largest resident set of any waited-for

@@ -343,6 +343,25 @@ def test_stateless_blocks():
     assert not Protect(patterns=["x"]).stateless(b"")
 
 
+@pytest.mark.parametrize("at", [0, 1, 4090, 4091, 4095, 4096, 8180, 9000])
+@pytest.mark.parametrize("trigger", [b"arabic-norm:", b"~~~"])
+def test_file_stateless_finds_a_trigger_anywhere_in_its_windows(tmp_path, monkeypatch, trigger, at):
+    """The file is read in windows (4 KiB here) that overlap by a trigger's length less one: a
+    trigger cut by a window's end is found whole in the next window, wherever it lies."""
+    monkeypatch.setattr(P, "STATELESS_WINDOW", 4096)
+    text = "كتاب ".encode() * 2000  # 18 KB
+    path = tmp_path / "f.md"
+    path.write_bytes(text[:at] + trigger + text[at:])
+    assert not MARKDOWN.file_stateless(str(path))
+    path.write_bytes(text[:at] + trigger[:-1] + b" " + trigger[1:] + text[at:])  # cut: no trigger
+    assert MARKDOWN.file_stateless(str(path))
+
+
+def test_file_stateless_of_an_empty_file(tmp_path):
+    (tmp_path / "empty.txt").write_bytes(b"")
+    assert Protect().file_stateless(str(tmp_path / "empty.txt"))
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.binary(max_size=300), st.integers(min_value=0), st.booleans())
 def test_the_run_before_a_needle_is_found_as_one_byte_at_a_time_would(data, where, scheme):

@@ -19,6 +19,9 @@
  * Both take an optional `counts` buffer (one uint64 per entry, entry k being the k-th key of the
  * mapping) and add to it each character they map: --stats counts while it maps.
  *
+ * keep_freed_memory(limit) and parent_death_signal(signum): two settings of the process, for the
+ * command line (see each below).
+ *
  * count_utf8(data, slots, n) / count_str(text, slots, n): occurrences of code points, for --stats.
  * `slots` is 65536 native uint16: 0 = not counted, k = add to counter k-1 (of n). Bytes that
  * are not UTF-8 are skipped one at a time, which is what decoding them with surrogateescape gives.

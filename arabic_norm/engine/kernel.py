@@ -31,7 +31,8 @@ if os.environ.get("ARABIC_NORM_NO_KERNEL", "") in ("", "0"):
 
 
 # keep_freed_memory: freed blocks up to this size stay in the heap, enough for the 1 MiB blocks a
-# file is read in and the 4 MiB blocks workers get, with their outputs (glibc accepts up to 32 MiB).
+# file is read in and the 4 MiB pieces a long line is held in, with their outputs (glibc accepts up
+# to 32 MiB).
 KEEP_FREED = 16 << 20
 
 

@@ -272,3 +272,24 @@ def test_the_command_keeps_freed_memory():
         "    from arabic_norm.console import entry; entry()\n"
     )
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 42
+
+
+@needs_kernel
+@given(st.binary(max_size=300), st.integers(0, 255))
+def test_count_byte_is_bytes_count(data, byte):
+    """count_byte (the lines of each block of a stream) answers what bytes.count answers."""
+    assert kernel.native.count_byte(data, byte) == data.count(bytes([byte]))
+    assert kernel.native.count_byte(bytearray(data), byte) == data.count(bytes([byte]))
+
+
+@needs_kernel
+def test_count_byte_past_a_byte_wide_sum():
+    """Counted in rounds of 255 bytes (a byte-wide sum each): every byte a match, over many rounds."""
+    assert kernel.native.count_byte(b"\n" * 100_000, 0x0A) == 100_000
+    assert kernel.native.count_byte(b"\n\xd9" * 70_000 + b"\n", 0x0A) == 70_001
+
+
+@needs_kernel
+def test_count_byte_refuses_what_is_not_a_byte():
+    with pytest.raises(ValueError):
+        kernel.native.count_byte(b"abc", 256)

@@ -25,6 +25,7 @@ from enum import StrEnum
 from typing import BinaryIO
 
 from ..errors import UsageError
+from ..stream.blocks import count_lines
 
 # Re-exported (`x as x`): tests/test_jobs_batches.py reaches the temporary files here, their old home.
 from .atomic import TEMP_PREFIX as TEMP_PREFIX
@@ -100,7 +101,7 @@ def check_only(pairs, source, target, out, settings) -> int:
             if after != before:
                 first = line + before.count(b"\n", 0, _common_prefix(before, after))
             else:
-                line += before.count(b"\n")
+                line += count_lines(before)
     return first
 
 

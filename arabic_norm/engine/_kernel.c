@@ -19,6 +19,8 @@
  * Both take an optional `counts` buffer (one uint64 per entry, entry k being the k-th key of the
  * mapping) and add to it each character they map: --stats counts while it maps.
  *
+ * count_byte(data, byte): data.count(bytes([byte])), without looking at one byte at a time.
+ *
  * keep_freed_memory(limit) and parent_death_signal(signum): two settings of the process, for the
  * command line (see each below).
  *
@@ -698,6 +700,32 @@ static PyObject *k_find_run(PyObject *module, PyObject *args) {
     }
 }
 
+/* count_byte(data, byte): how many times `byte` occurs in `data` (any buffer). The lines of each
+ * block of a stream are counted (for the line numbers of error messages): bytes.count looks at one
+ * byte at a time, a tenth of a run over piped text; this loop the compiler vectorizes. */
+static PyObject *k_count_byte(PyObject *module, PyObject *args) {
+    Py_buffer data;
+    int byte;
+    if (!PyArg_ParseTuple(args, "y*i", &data, &byte)) return NULL;
+    if (byte < 0 || byte > 255) {
+        PyBuffer_Release(&data);
+        PyErr_SetString(PyExc_ValueError, "byte must be in range(256)");
+        return NULL;
+    }
+    const uint8_t *p = data.buf, b = (uint8_t)byte;
+    Py_ssize_t n = data.len, count = 0;
+    while (n > 0) { /* 255 bytes at most per round: their matches fit the byte-wide sum */
+        Py_ssize_t round = n < 255 ? n : 255;
+        uint8_t matches = 0;
+        for (Py_ssize_t i = 0; i < round; i++) matches += p[i] == b;
+        count += matches;
+        p += round;
+        n -= round;
+    }
+    PyBuffer_Release(&data);
+    return PyLong_FromSsize_t(count);
+}
+
 /* keep_freed_memory(limit): glibc's malloc keeps blocks of up to `limit` bytes in its heap when
  * they are freed, and serves blocks that size from it. By default a block over 128 KiB is mapped
  * afresh (or the heap's top returned to the system once 128 KiB are free there, a threshold that
@@ -734,6 +762,7 @@ static PyObject *k_parent_death_signal(PyObject *module, PyObject *arg) {
 }
 
 static PyMethodDef module_methods[] = {
+    {"count_byte", k_count_byte, METH_VARARGS, "count_byte(data, byte): occurrences of one byte value in data."},
     {"parent_death_signal", k_parent_death_signal, METH_O, "parent_death_signal(signum): signal sent when the parent ends (Linux)."},
     {"keep_freed_memory", k_keep_freed_memory, METH_O, "keep_freed_memory(limit): freed blocks up to limit bytes stay in the heap (glibc)."},
     {"count_utf8", k_count_utf8, METH_VARARGS, "count_utf8(data, slots, n): counts of code points per slot."},

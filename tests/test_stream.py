@@ -56,3 +56,25 @@ def test_file_blocks_cover_the_file_once(tmp_path):
     assert [b.offset for b in blocks[1:]] == [len(b"".join(x.data for x in blocks[:i])) for i in range(1, len(blocks))]
     for block in blocks[1:-1]:
         assert block.data.endswith((b"\n", "كلمة".encode())), "cut at a line end or before a space"
+
+
+@pytest.mark.skipif(not hasattr(__import__("fcntl"), "F_GETPIPE_SZ"), reason="Linux's pipe sizes")
+def test_a_pipe_on_stdin_is_widened_to_a_mebibyte(tmp_path):
+    """`cat big | arabic-norm`: the pipe holds 1 MiB instead of 64 KiB (the writer runs on while a
+    block is worked on); a regular file on the same descriptor is left as it is."""
+    import fcntl
+
+    from arabic_norm.cli.stdin import PIPE_SIZE, widen_pipe
+
+    read_end, write_end = os.pipe()
+    try:
+        assert fcntl.fcntl(read_end, fcntl.F_GETPIPE_SZ) < PIPE_SIZE
+        widen_pipe(read_end)
+        assert fcntl.fcntl(read_end, fcntl.F_GETPIPE_SZ) == PIPE_SIZE
+    finally:
+        os.close(read_end)
+        os.close(write_end)
+    path = tmp_path / "f.txt"
+    path.write_bytes(b"x")
+    with open(path, "rb") as f:
+        widen_pipe(f.fileno())  # not a pipe: nothing to do, nothing raised

@@ -11,6 +11,7 @@ in .gz, .bz2, .xz or .zst is read decompressed; bytes on stdin have no name to t
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
 from collections.abc import Callable
 
@@ -25,6 +26,7 @@ MAGIC = {
 }
 BZIP2_BLOCKS = (b"1AY&SY", b"\x17rE8P\x90")
 MAGIC_LENGTH = 10  # "BZh9" + a block header
+PIPE_SIZE = 1 << 20  # what widen_pipe asks for (/proc/sys/fs/pipe-max-size is 1 MiB by default)
 
 
 def compressed_kind(head: bytes) -> tuple[str, str, str] | None:
@@ -66,4 +68,22 @@ def stdin_reader() -> Callable[[int], bytes]:
     read = getattr(stdin, "read1", stdin.read)
     with contextlib.suppress(AttributeError, OSError, ValueError):  # no descriptor (tests)
         read = ready_reader(read, stdin.fileno())
+        widen_pipe(stdin.fileno())
     return read
+
+
+def widen_pipe(fd: int) -> None:
+    """A pipe on `fd` holds 1 MiB instead of 64 KiB (Linux F_SETPIPE_SZ; 1 MiB is what any user
+    may ask by default): the program writing into it runs on while this one works on a block, and
+    this one reads a block in a few calls instead of waiting for 64 KiB at a time (`cat big |
+    arabic-norm` took half as long again as reading the file). Nothing happens elsewhere, or when
+    the system refuses."""
+    import stat
+
+    if not stat.S_ISFIFO(os.fstat(fd).st_mode):
+        return
+    import fcntl
+
+    if hasattr(fcntl, "F_SETPIPE_SZ"):
+        with contextlib.suppress(OSError):
+            fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, PIPE_SIZE)

@@ -30,13 +30,19 @@ CLI = str(Path(sys.executable).parent / "arabic-norm")
 CHAIN = "--no-protect diacritics tatweel alef ya"
 
 
-def commands(source: Path, out: Path, cli: str = CLI) -> dict[str, str]:
-    src, dst, cli = shlex.quote(str(source)), shlex.quote(str(out)), shlex.quote(cli)
-    return {
-        "cat FILE > OUT": f"cat {src} > {dst}",
-        "arabic-norm FILE > OUT": f"{cli} {CHAIN} {src} > {dst}",
-        "cat FILE | arabic-norm > OUT": f"cat {src} | {cli} {CHAIN} > {dst}",
+def commands(source: Path, cli: str) -> dict[str, tuple[str, Path]]:
+    """name -> (shell command, the file it writes)."""
+    src, cli = shlex.quote(str(source)), shlex.quote(cli)
+    reads = {
+        "cat FILE > OUT": f"cat {src}",
+        "arabic-norm FILE > OUT": f"{cli} {CHAIN} {src}",
+        "cat FILE | arabic-norm > OUT": f"cat {src} | {cli} {CHAIN}",
     }
+    named = {}
+    for i, (name, read) in enumerate(reads.items()):
+        out = RESULTS / f"pipe-{i}.out"
+        named[name] = (f"{read} > {shlex.quote(str(out))}", out)
+    return named
 
 
 def timed(command: str, out: Path) -> float:
@@ -58,21 +64,20 @@ def main() -> None:
     print("| corpus | command | median s | vs arabic-norm FILE |")
     print("|---|---|---:|---:|")
     for source in (p for p in files if p.stat().st_size >= MIN_SIZE):
-        outs = {name: RESULTS / f"pipe-{i}.out" for i, name in enumerate(commands(source, Path()))}
-        named = {name: commands(source, outs[name], args.cli)[name] for name in outs}
-        for name, command in named.items():  # warm-up, and the outputs compared
-            timed(command, outs[name])
-        if not filecmp.cmp(outs["arabic-norm FILE > OUT"], outs["cat FILE | arabic-norm > OUT"], shallow=False):
+        named = commands(source, args.cli)
+        for command, out in named.values():  # warm-up, and the outputs compared
+            timed(command, out)
+        if not filecmp.cmp(named["arabic-norm FILE > OUT"][1], named["cat FILE | arabic-norm > OUT"][1], shallow=False):
             raise SystemExit(f"{source.name}: the piped output differs from the file's")
         times: dict[str, list[float]] = {name: [] for name in named}
         for _ in range(args.runs):
-            for name, command in named.items():
-                times[name].append(timed(command, outs[name]))
+            for name, (command, out) in named.items():
+                times[name].append(timed(command, out))
         medians = {name: statistics.median(t) for name, t in times.items()}
         for name, median in medians.items():
             ratio = median / medians["arabic-norm FILE > OUT"]
             print(f"| {source.name} | `{name}` | {median:.3f} | {ratio:.2f}x |", flush=True)
-        for out in outs.values():
+        for _, out in named.values():
             out.unlink(missing_ok=True)
 
 

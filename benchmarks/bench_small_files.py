@@ -50,8 +50,7 @@ MODES = ("check", "in-place", "output-dir")
 FLOOR = """
 import os, sys
 mode, root, arg = sys.argv[1:4]
-for directory, dirs, names in sorted(os.walk(root)):
-    dirs.sort()
+for directory, _, names in sorted(os.walk(root)):
     for name in sorted(names):
         path = os.path.join(directory, name)
         with open(path, "rb") as f:
@@ -133,7 +132,7 @@ def list_changing(files: Path, copy: Path) -> None:
     changing = [
         str(copy / p.relative_to(files))
         for p in sorted(files.rglob("*.txt"))
-        if normalize(p.read_bytes()) != p.read_bytes()
+        if normalize(data := p.read_bytes()) != data
     ]
     (files.parent / "changing.txt").write_text("\n".join(changing) + "\n", encoding="utf-8")
 

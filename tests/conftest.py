@@ -31,20 +31,29 @@ def corpus() -> list[Path]:
     return files
 
 
-# The two engines every byte-engine property runs on: the compiled kernel (kernel.py) and the numpy
-# fallback that runs when the kernel is not built.
-ENGINES = ("kernel", "numpy")
+# The engines every byte-engine property runs on: the compiled kernel with its vector loop (64 bytes
+# at a time, where the processor has AVX-512 VBMI2), the kernel one character at a time, and the
+# numpy fallback that runs when the kernel is not built.
+ENGINES = ("vector", "kernel", "numpy")
 
 
 @contextlib.contextmanager
 def using_engine(name: str):
-    """Run with the compiled kernel, or with the numpy fallback as if the kernel were not built.
-    The kernel variant is skipped when it is not built (no compiler) or ARABIC_NORM_NO_KERNEL=1."""
+    """Run with the compiled kernel (its vector loop, or one character at a time), or with the
+    numpy fallback as if the kernel were not built. The kernel variants are skipped when it is not
+    built (no compiler) or ARABIC_NORM_NO_KERNEL=1, the vector one where the processor lacks it."""
     saved = kernel.native
-    if name == "kernel" and saved is None:
+    if name in ("vector", "kernel") and saved is None:
         pytest.skip("the compiled kernel is not built (or ARABIC_NORM_NO_KERNEL=1)")
-    kernel.native = saved if name == "kernel" else None
+    if name == "vector" and (not kernel.vector_capable or kernel.vector_switched_off):
+        pytest.skip("this processor has no AVX-512 VBMI2 (or ARABIC_NORM_NO_VECTOR=1)")
+    vector = saved is not None and saved.vector()
+    if saved is not None:
+        saved.vector(name == "vector")
+    kernel.native = saved if name != "numpy" else None
     try:
         yield
     finally:
         kernel.native = saved
+        if saved is not None:
+            saved.vector(vector)

@@ -103,7 +103,7 @@ def test_a_block_with_a_url_is_counted_on_its_run_the_line_holding_the_url_in_fu
     [(before, after)] = counter.block_pairs([Block(data, 0, 0)])
     assert after == "كتاب الي\nانظر https://x.org/جمييييل هنا\nالي\n".encode()
     block, _ = counter.last
-    if engine_path == "kernel":
+    if engine_path != "numpy":
         assert block is before, "the counts were taken from the run"
     else:
         assert block is not before, "without the kernel nothing is counted while mapping"
@@ -121,7 +121,7 @@ def test_a_block_the_kernel_hands_over_is_counted_on_its_str_run(engine_path):
     [(before, after)] = counter.block_pairs([Block(data, 0, 0)])
     assert after == "سال\nسال الي\n".encode()
     block, _ = counter.last
-    assert (block is before) == (engine_path == "kernel"), "from the run only with the kernel"
+    assert (block is before) == (engine_path != "numpy"), "from the run only with the kernel"
     totals = counter.counts_of(before)
     assert totals == counter.counts(before)
     # diacritics: three fathas, two characters composed into one (ا◌ٔ -> أ), a kasra and a fatha

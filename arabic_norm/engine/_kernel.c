@@ -65,10 +65,17 @@ typedef struct {
     uint8_t *len_pair; /* ... and how many of them count; NOT_A_PAIR for a stop, and for any two
                           bytes that are not a two-byte character */
     uint16_t *entry_pair; /* its entry (action[] of its code point), for --stats counts */
+    /* U+0600-U+06FF (the Arabic block: UTF-8 D8 80 to DB BF) for the vector loop, indexed by
+     * (first byte & 3) << 6 | (second byte & 0x3F): the output's first byte, and its second byte
+     * (0x80-0xBF) or a code below 0x80 (VEC_DELETE, VEC_ONE_BYTE: the first byte alone, VEC_STOP). */
+    uint8_t vec_first[256], vec_second[256];
 } MapObject;
 
 #define PAIRS 0x10000
 #define NOT_A_PAIR 0xFF
+#define VEC_DELETE 0
+#define VEC_ONE_BYTE 1
+#define VEC_STOP 2
 
 static void Map_dealloc(MapObject *self) {
     PyMem_Free(self->action);
@@ -189,6 +196,15 @@ static int build_pairs(MapObject *self) {
             self->len_pair[pair] = e->u8len;
         } /* a stop: NOT_A_PAIR, and the general path gives up there */
     }
+    for (int k = 0; k < 256; k++) { /* the Arabic block, as the pair tables map it */
+        uint8_t own[2] = {(uint8_t)(0xD8 | k >> 6), (uint8_t)(0x80 | (k & 0x3F))}, rep[4];
+        uint16_t pair;
+        memcpy(&pair, own, 2);
+        memcpy(rep, &self->rep_pair[pair], 4);
+        uint8_t l = self->len_pair[pair];
+        self->vec_first[k] = rep[0];
+        self->vec_second[k] = l == NOT_A_PAIR ? VEC_STOP : l == 0 ? VEC_DELETE : l == 1 ? VEC_ONE_BYTE : rep[1];
+    }
     return 0;
 }
 
@@ -269,13 +285,14 @@ static Py_ssize_t first_mapped(const MapObject *self, const uint8_t *src, Py_ssi
 /* From the first change on, every character is written (a copy of four bytes, of which `len`
  * count): cheaper than a memcpy per unchanged run in densely vowelled text. `out` has 4 bytes
  * of slack. Returns the output length, or -1 to give up (not UTF-8, a stop). */
-static inline Py_ssize_t map_chars(const MapObject *self, const uint8_t *src, Py_ssize_t i, Py_ssize_t n,
-                                   uint8_t *out, Py_ssize_t o, uint64_t *counts, const int counting) {
+static inline Py_ssize_t map_chars(const MapObject *self, const uint8_t *src, Py_ssize_t *at, Py_ssize_t limit,
+                                   Py_ssize_t n, uint8_t *out, Py_ssize_t o, uint64_t *counts, const int counting) {
     const uint16_t *action = self->action;
     Py_UCS4 cp;
     uint64_t w;
     uint32_t four;
-    while (i + 1 < n) { /* two bytes at least: the last byte is the loop's only bound check */
+    Py_ssize_t i = *at;
+    while (i < limit && i + 1 < n) { /* two bytes at least: the last byte is the only other bound check */
         /* two bytes (all of Arabic), asked first: one lookup decodes and maps them, no branch on
          * whether the character is mapped */
         uint16_t pair;
@@ -323,18 +340,102 @@ static inline Py_ssize_t map_chars(const MapObject *self, const uint8_t *src, Py
         }
         i += len;
     }
-    if (i < n) { /* one byte left: ASCII, or the bytes are not UTF-8 */
+    if (i < limit && i < n) { /* the last byte of the data: ASCII, or the bytes are not UTF-8 */
         if (src[i] >= 0x80) return -1;
-        out[o++] = src[i];
+        out[o++] = src[i++];
     }
+    *at = i;
     return o;
 }
 
 /* map_chars compiled twice, so that the loop without counts tests nothing for them. */
 static Py_ssize_t map_from(const MapObject *self, const uint8_t *src, Py_ssize_t i, Py_ssize_t n, uint8_t *out,
                            Py_ssize_t o, uint64_t *counts) {
-    return counts ? map_chars(self, src, i, n, out, o, counts, 1) : map_chars(self, src, i, n, out, o, NULL, 0);
+    return counts ? map_chars(self, src, &i, n, n, out, o, counts, 1) : map_chars(self, src, &i, n, n, out, o, NULL, 0);
 }
+
+/* The vector loop: 64 bytes at a time, with AVX-512 (VBMI2's byte compress), where the processor
+ * has it; everywhere else, and for --stats counts, map_from's loop does the same work. A chunk of
+ * 64 bytes is mapped in registers when it holds only ASCII (which no byte map changes: kernel.py
+ * refuses maps with ASCII keys) and characters of the Arabic block U+0600-U+06FF, whole or with
+ * the first byte of one last character, left to the next chunk: each character's output is looked
+ * up in vec_first/vec_second (256 entries, four registers each), deleted bytes are squeezed out
+ * (vpcompressb) and the 64 bytes stored, of which the next chunk overwrites what does not count.
+ * Any other chunk (other characters, a stop, bytes that are not UTF-8) goes to map_chars, which
+ * takes whole characters up to and just past the chunk's end, and checks and gives up exactly as
+ * without the vector loop. The output is never longer than the input (longer replacements are
+ * stops), so a 64-byte store at `o` <= `i` stays inside the output when `i + 64` <= n. */
+static int vector_on = 0; /* set at import where the processor has the instructions; see k_vector */
+
+/* GCC 9 and clang 9 know these instructions and __builtin_cpu_supports' names for them */
+#if defined(__x86_64__) && ((defined(__clang__) && __clang_major__ >= 9) || (!defined(__clang__) && __GNUC__ >= 9))
+#include <immintrin.h>
+#define HAVE_VECTOR 1
+#define VECTOR_TARGET __attribute__((target("avx512f,avx512bw,avx512vbmi,avx512vbmi2,popcnt")))
+
+static int vector_supported(void) {
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+           __builtin_cpu_supports("avx512vbmi") && __builtin_cpu_supports("avx512vbmi2");
+}
+
+VECTOR_TARGET static Py_ssize_t map_vector(const MapObject *self, const uint8_t *src, Py_ssize_t n, uint8_t *out) {
+    const __m512i first0 = _mm512_loadu_si512(self->vec_first), first1 = _mm512_loadu_si512(self->vec_first + 64),
+                  first2 = _mm512_loadu_si512(self->vec_first + 128), first3 = _mm512_loadu_si512(self->vec_first + 192),
+                  second0 = _mm512_loadu_si512(self->vec_second), second1 = _mm512_loadu_si512(self->vec_second + 64),
+                  second2 = _mm512_loadu_si512(self->vec_second + 128),
+                  second3 = _mm512_loadu_si512(self->vec_second + 192);
+    uint8_t next_at[64], previous_at[64]; /* byte k of a register moved to k - 1, to k + 1 */
+    for (int k = 0; k < 64; k++) {
+        next_at[k] = (uint8_t)(k < 63 ? k + 1 : 63);
+        previous_at[k] = (uint8_t)(k > 0 ? k - 1 : 0);
+    }
+    const __m512i to_previous = _mm512_loadu_si512(next_at), to_next = _mm512_loadu_si512(previous_at);
+    const __m512i lead_bits = _mm512_set1_epi8((char)0xFC), arabic_lead = _mm512_set1_epi8((char)0xD8),
+                  top_two = _mm512_set1_epi8((char)0xC0), continuation = _mm512_set1_epi8((char)0x80),
+                  three = _mm512_set1_epi8(3), low_six = _mm512_set1_epi8(0x3F);
+    Py_ssize_t i = 0, o = 0;
+    while (i + 64 <= n) {
+        __m512i v = _mm512_loadu_si512(src + i);
+        __mmask64 high = _mm512_movepi8_mask(v); /* bytes from 0x80 up */
+        if (!high) {
+            _mm512_storeu_si512(out + o, v);
+            i += 64;
+            o += 64;
+            continue;
+        }
+        __mmask64 lead = _mm512_cmpeq_epi8_mask(_mm512_and_si512(v, lead_bits), arabic_lead);
+        __mmask64 second = _mm512_cmpeq_epi8_mask(_mm512_and_si512(v, top_two), continuation);
+        __mmask64 in = lead >> 63 ? ~(1ULL << 63) : ~0ULL; /* a first byte last: left to the next chunk */
+        lead &= in;
+        if ((high & in) != (lead | lead << 1) || (second & in) != lead << 1) {
+            o = map_chars(self, src, &i, i + 64, n, out, o, NULL, 0);
+            if (o < 0) return -1;
+            continue;
+        }
+        /* at each first byte: its character's index in the tables, from it and the byte after */
+        __m512i index = _mm512_or_si512(_mm512_slli_epi16(_mm512_and_si512(v, three), 6),
+                                        _mm512_and_si512(_mm512_permutexvar_epi8(to_previous, v), low_six));
+        __mmask64 upper = _mm512_movepi8_mask(index);
+        __m512i firsts = _mm512_mask_blend_epi8(upper, _mm512_permutex2var_epi8(first0, index, first1),
+                                                _mm512_permutex2var_epi8(first2, index, first3));
+        __m512i seconds = _mm512_mask_blend_epi8(upper, _mm512_permutex2var_epi8(second0, index, second1),
+                                                 _mm512_permutex2var_epi8(second2, index, second3));
+        if (_mm512_mask_cmpeq_epi8_mask(lead, seconds, _mm512_set1_epi8(VEC_STOP))) return -1; /* as map_chars */
+        __mmask64 deleted = _mm512_mask_cmpeq_epi8_mask(lead, seconds, _mm512_set1_epi8(VEC_DELETE));
+        __mmask64 one_byte = _mm512_mask_cmpeq_epi8_mask(lead, seconds, _mm512_set1_epi8(VEC_ONE_BYTE));
+        __mmask64 keep = in & ~(deleted | deleted << 1 | one_byte << 1);
+        __m512i w = _mm512_mask_blend_epi8(lead, v, firsts);
+        w = _mm512_mask_blend_epi8(lead << 1, w, _mm512_permutexvar_epi8(to_next, seconds));
+        _mm512_storeu_si512(out + o, _mm512_maskz_compress_epi8(keep, w));
+        o += _mm_popcnt_u64(keep);
+        i += in >> 63 ? 64 : 63;
+    }
+    return map_chars(self, src, &i, n, n, out, o, NULL, 0);
+}
+#else
+static int vector_supported(void) { return 0; }
+#endif
 
 /* run(data, counts=None): with `counts` (a writable array of nentries uint64, see `entries`), each
  * character mapped adds one to counts[its entry] (entries are numbered from 1 in the order of the
@@ -366,9 +467,19 @@ static PyObject *Map_run_utf8(MapObject *self, PyObject *args) {
     Py_buffer view;
     if (PyObject_GetBuffer(arg, &view, PyBUF_SIMPLE) < 0) return NULL;
     const uint8_t *src = view.buf;
-    Py_ssize_t n = view.len, first = first_mapped(self, src, 0, n), o;
+    Py_ssize_t n = view.len, first, o;
     PyObject *result = NULL;
-    if (first < 0) goto give_up;
+#ifdef HAVE_VECTOR
+    if (vector_on && !counts) { /* no search for the first change: the vector loop outruns it */
+        if (!(result = PyBytes_FromStringAndSize(NULL, n + 4))) {
+            PyBuffer_Release(&view);
+            return NULL;
+        }
+        o = map_vector(self, src, n, (uint8_t *)PyBytes_AS_STRING(result));
+        goto mapped;
+    }
+#endif
+    if ((first = first_mapped(self, src, 0, n)) < 0) goto give_up;
     if (first == n) {
         PyBuffer_Release(&view);
         if (PyBytes_CheckExact(arg)) {
@@ -382,11 +493,11 @@ static PyObject *Map_run_utf8(MapObject *self, PyObject *args) {
         PyBuffer_Release(&view);
         return NULL;
     }
-    uint8_t *out = (uint8_t *)PyBytes_AS_STRING(result);
-    memcpy(out, src, first);
-    o = map_from(self, src, first, n, out, first, counts);
+    memcpy(PyBytes_AS_STRING(result), src, first);
+    o = map_from(self, src, first, n, (uint8_t *)PyBytes_AS_STRING(result), first, counts);
+mapped:
     if (o < 0) goto give_up;
-    if (o == n && memcmp(out, src, n) == 0 && PyBytes_CheckExact(arg)) {
+    if (o == n && memcmp(PyBytes_AS_STRING(result), src, n) == 0 && PyBytes_CheckExact(arg)) {
         Py_DECREF(result);
         PyBuffer_Release(&view);
         Py_INCREF(arg);
@@ -761,7 +872,22 @@ static PyObject *k_parent_death_signal(PyObject *module, PyObject *arg) {
 #endif
 }
 
+/* vector(on=None): whether Map.run uses the vector loop (see map_vector); `on` switches it, on
+ * only where the processor has the instructions. kernel.py switches it off for
+ * ARABIC_NORM_NO_VECTOR=1; the tests run both loops. */
+static PyObject *k_vector(PyObject *module, PyObject *args) {
+    PyObject *on = Py_None;
+    if (!PyArg_ParseTuple(args, "|O", &on)) return NULL;
+    if (on != Py_None) {
+        int wanted = PyObject_IsTrue(on);
+        if (wanted < 0) return NULL;
+        vector_on = wanted && vector_supported();
+    }
+    return PyBool_FromLong(vector_on);
+}
+
 static PyMethodDef module_methods[] = {
+    {"vector", k_vector, METH_VARARGS, "vector(on=None): whether Map.run uses the vector loop; on switches it."},
     {"count_byte", k_count_byte, METH_VARARGS, "count_byte(data, byte): occurrences of one byte value in data."},
     {"parent_death_signal", k_parent_death_signal, METH_O, "parent_death_signal(signum): signal sent when the parent ends (Linux)."},
     {"keep_freed_memory", k_keep_freed_memory, METH_O, "keep_freed_memory(limit): freed blocks up to limit bytes stay in the heap (glibc)."},
@@ -779,6 +905,7 @@ static struct PyModuleDef kernel_module = {
 
 PyMODINIT_FUNC PyInit__kernel(void) {
     if (PyType_Ready(&MapType) < 0) return NULL;
+    vector_on = vector_supported();
     PyObject *m = PyModule_Create(&kernel_module);
     if (!m) return NULL;
     Py_INCREF(&MapType);

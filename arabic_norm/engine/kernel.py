@@ -2,7 +2,9 @@
 
 `pip install` builds the C extension when a compiler is present and skips it otherwise (it is
 optional in setup.py). Without it, or with the environment variable ARABIC_NORM_NO_KERNEL=1, the
-numpy engines (engine.py, utf8.py) do the same work, byte for byte: the tests run both.
+numpy engines (engine.py, utf8.py) do the same work, byte for byte: the tests run both. Where the
+processor has AVX-512 (VBMI2), the kernel maps 64 bytes at a time (`native.vector()` says whether
+it does; ARABIC_NORM_NO_VECTOR=1 switches that off), and the tests run that loop too.
 
     >>> from arabic_norm.engine import kernel
     >>> kernel.native is None or hasattr(kernel.native, "Map")  # None: not built, or switched off
@@ -28,6 +30,12 @@ if os.environ.get("ARABIC_NORM_NO_KERNEL", "") in ("", "0"):
         from . import _kernel as native
     except ImportError:  # built without a compiler: the fallback is complete
         native = None
+# The kernel's vector loop (AVX-512 with VBMI2, 64 bytes at a time; see map_vector in _kernel.c)
+# runs where the processor has it; ARABIC_NORM_NO_VECTOR=1 keeps the one-character-at-a-time loop.
+vector_capable = native is not None and native.vector()  # on at import where the processor can
+vector_switched_off = os.environ.get("ARABIC_NORM_NO_VECTOR", "") not in ("", "0")
+if vector_capable and vector_switched_off:
+    native.vector(False)
 
 
 # keep_freed_memory: freed blocks up to this size stay in the heap, enough for the 1 MiB blocks a
